@@ -1,0 +1,45 @@
+# Siwei: the README's two commands are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# Tools that need settings but no database of their own.
+TOOL_ENV := DJANGO_SETTINGS_MODULE=siwei.config.settings_test
+PG_URL := $(or $(TEST_DATABASE_URL),$(DATABASE_URL))
+
+.PHONY: demo test install lint messages serve-demo clean
+
+$(STAMP): pyproject.toml package.json package-lock.json
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	npm ci --no-audit --no-fund --loglevel=error
+	$(MAKE) messages
+	touch $(STAMP)
+
+install: $(STAMP)
+
+messages:
+	cd src/siwei && $(TOOL_ENV) ../../$(BIN)/siwei compilemessages --ignore '.venv' --ignore 'node_modules' -v0
+
+demo: install
+	mkdir -p var
+	DEBUG=1 $(BIN)/siwei migrate --noinput -v0
+	DEBUG=1 $(BIN)/siwei demo --reset
+	@echo "Serving the demo at http://127.0.0.1:8000 (Ctrl+C stops it)"
+	DEBUG=1 $(BIN)/siwei runserver --noreload 127.0.0.1:8000
+
+test: install
+	env -u DATABASE_URL -u TEST_DATABASE_URL $(BIN)/pytest -q
+	@if [ -n "$(PG_URL)" ]; then \
+		echo "== the same suite on PostgreSQL =="; \
+		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q; \
+	fi
+
+lint: install
+	$(BIN)/ruff check src tests
+	$(TOOL_ENV) $(BIN)/siwei makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) node_modules var src/siwei/locale/*/LC_MESSAGES/*.mo

@@ -1,0 +1,73 @@
+"""The audit helper services call for every change to money, stock, status, prices,
+permissions, and every export or full view of personal data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from . import clock
+from .models import AuditEvent
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The named fields of ``obj`` as JSON-safe values (foreign keys by id)."""
+    values = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        attname = field.attname if isinstance(field, models.ForeignKey) else name
+        values[name] = _json_value(getattr(obj, attname))
+    return values
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    store=None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    note: str = "",
+) -> AuditEvent:
+    """Write one audit event. ``store`` defaults to ``obj.store`` when the object has one."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        if store is None:
+            store = getattr(obj, "store", None) if hasattr(obj, "store_id") else None
+    return AuditEvent.objects.create(
+        store=store,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        at=clock.now(),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=str(obj)[:200] if obj is not None else "",
+        before=_json_value(before) if before is not None else None,
+        after=_json_value(after) if after is not None else None,
+        note=note[:300],
+    )

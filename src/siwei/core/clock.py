@@ -1,0 +1,77 @@
+"""The injectable clock: every scheduling rule reads the time through here.
+
+Production uses the system clock; tests install a ``FixedClock`` and move it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from typing import Protocol
+
+from django.utils import timezone
+
+
+class Clock(Protocol):
+    def now(self) -> dt.datetime: ...
+
+
+class SystemClock:
+    def now(self) -> dt.datetime:
+        return timezone.now()
+
+
+class FixedClock:
+    """A clock that stands still until moved."""
+
+    def __init__(self, at: dt.datetime) -> None:
+        if timezone.is_naive(at):
+            at = timezone.make_aware(at)
+        self._at = at
+
+    def now(self) -> dt.datetime:
+        return self._at
+
+    def set(self, at: dt.datetime) -> None:
+        self._at = at if timezone.is_aware(at) else timezone.make_aware(at)
+
+    def advance(self, **delta: float) -> dt.datetime:
+        self._at += dt.timedelta(**delta)
+        return self._at
+
+
+_clock: Clock = SystemClock()
+
+
+def now() -> dt.datetime:
+    """The current time, timezone-aware."""
+    return _clock.now()
+
+
+def localnow() -> dt.datetime:
+    """The current time in the active time zone (Asia/Shanghai by default)."""
+    return timezone.localtime(_clock.now())
+
+
+def today() -> dt.date:
+    """Today's date in the active time zone."""
+    return localnow().date()
+
+
+def install(clock: Clock) -> Clock:
+    """Replace the clock; returns the previous one."""
+    global _clock
+    previous, _clock = _clock, clock
+    return previous
+
+
+@contextlib.contextmanager
+def frozen(at: dt.datetime) -> Iterator[FixedClock]:
+    """Run a block at a fixed time: ``with clock.frozen(datetime(...)) as c: c.advance(days=1)``."""
+    fixed = FixedClock(at)
+    previous = install(fixed)
+    try:
+        yield fixed
+    finally:
+        install(previous)

@@ -1,0 +1,45 @@
+"""Request middleware: the active store of a page request, and the CSP header."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from .scoping import resolve_store
+
+SESSION_KEY = "active_store_id"
+
+
+def _active_store(request):
+    if not request.user.is_authenticated:
+        return None
+    store = resolve_store(request.user, store_id=request.session.get(SESSION_KEY))
+    if store is not None and request.session.get(SESSION_KEY) != store.pk:
+        request.session[SESSION_KEY] = store.pk
+    return store
+
+
+class ActiveStoreMiddleware:
+    """``request.store``: the store the user chose in the switcher, else their default.
+    API views set it again from ``X-Store`` after token authentication."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.store = SimpleLazyObject(lambda: _active_store(request))
+        return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Adds the Content-Security-Policy of the settings to every HTML response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = getattr(settings, "CSP_POLICY", "")
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        return response

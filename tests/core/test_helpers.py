@@ -1,0 +1,100 @@
+"""Shared helpers: clock, money, enums and transitions, pinyin."""
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import models
+
+from siwei.core import clock
+from siwei.core.enums import Transitions, colored, colour_of
+from siwei.core.errors import DomainError
+from siwei.core.fields import money, quantity, vat_split
+from siwei.core.pinyin import full_pinyin, initials
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def test_clock_can_be_frozen_and_moved():
+    start = dt.datetime(2026, 12, 31, 23, 30, tzinfo=SHANGHAI)
+    with clock.frozen(start) as fixed:
+        assert clock.now() == start
+        assert clock.today() == dt.date(2026, 12, 31)
+        fixed.advance(hours=1)
+        assert clock.today() == dt.date(2027, 1, 1)
+    assert abs(clock.now() - dt.datetime.now(dt.UTC)) < dt.timedelta(seconds=5)
+
+
+def test_today_is_the_shanghai_date_not_utc():
+    # 2026-11-22 17:30 UTC is already 2026-11-23 in Shanghai.
+    with clock.frozen(dt.datetime(2026, 11, 22, 17, 30, tzinfo=dt.UTC)):
+        assert clock.today() == dt.date(2026, 11, 23)
+
+
+def test_money_rounds_half_up_to_the_cent():
+    assert money("2.675") == Decimal("2.68")
+    assert money("2.665") == Decimal("2.67")
+    assert money(-Decimal("1.005")) == Decimal("-1.01")
+    assert quantity("0.0005") == Decimal("0.001")
+
+
+def test_money_refuses_floats():
+    with pytest.raises(TypeError):
+        money(0.1)
+
+
+def test_vat_split_adds_back_to_the_gross_amount():
+    net, tax = vat_split(Decimal("1130.00"), Decimal("0.13"))
+    assert (net, tax) == (Decimal("1000.00"), Decimal("130.00"))
+    for gross in ("0.01", "99.99", "12345.67", "1.13"):
+        net, tax = vat_split(Decimal(gross), Decimal("0.13"))
+        assert net + tax == Decimal(gross)
+
+
+def test_colored_choices_need_a_colour_for_every_state():
+    @colored(draft="secondary", done="success")
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        DONE = "done", "Done"
+
+    assert colour_of(Status, "done") == "success"
+    with pytest.raises(ValueError):
+        @colored(draft="secondary")
+        class Missing(models.TextChoices):
+            DRAFT = "draft", "Draft"
+            DONE = "done", "Done"
+    with pytest.raises(ValueError):
+        @colored(draft="pink")
+        class BadColour(models.TextChoices):
+            DRAFT = "draft", "Draft"
+
+
+def test_transitions_refuse_with_invalid_transition():
+    flow = Transitions({"confirm": (["draft"], "confirmed"), "cancel": (["draft", "confirmed"],
+                                                                        "cancelled")})
+    assert flow.target("draft", "confirm") == "confirmed"
+    assert flow.actions_from("confirmed") == ["cancel"]
+    with pytest.raises(DomainError) as err:
+        flow.target("cancelled", "confirm")
+    assert err.value.code == "invalid_transition"
+    assert err.value.as_dict()["status"] == "cancelled"
+
+
+@pytest.mark.parametrize(("name", "full", "short"), [
+    ("张三", "zhangsan", "zs"),
+    ("王小明", "wangxiaoming", "wxm"),
+    ("曾国藩", "zengguofan", "zgf"),   # 曾 as a surname is zeng, not ceng
+    ("单雄信", "shanxiongxin", "sxx"),  # 单 as a surname is shan
+    ("长孙无忌", "zhangsunwuji", "zswj"),
+    ("吕布", "lvbu", "lb"),
+    ("李A", "lia", "la"),
+])
+def test_pinyin_full_and_initials(name, full, short):
+    assert full_pinyin(name) == full
+    assert initials(name) == short
+
+
+def test_pinyin_of_ordinary_words_uses_common_readings():
+    assert full_pinyin("解放", name=False) == "jiefang"
+    assert full_pinyin("") == "" and initials("") == ""

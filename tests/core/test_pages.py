@@ -1,0 +1,131 @@
+"""The UI shell: login in Chinese, role homes, store switch, staff and role pages."""
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from siwei.core.models import AuditEvent, Role, StaffAssignment
+
+pytestmark = pytest.mark.django_db
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_login_page_is_chinese_by_default(client):
+    response = client.get("/accounts/login/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="zh-hans">' in content
+    assert "登录" in content and "用户名" in content and "密码" in content
+
+
+def test_english_switch(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"},
+                           follow=True)
+    content = response.content.decode()
+    assert '<html lang="en">' in content and "Log in" in content and "登录" not in content
+
+
+def test_login_with_password_lands_on_role_home(staff, store_bj):
+    staff("service_advisor", store=store_bj, username="bj01_sa", password="pw-for-tests-1")
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "bj01_sa",
+                                                "password": "pw-for-tests-1"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/"
+    assert "服务顾问工作台" in response.content.decode()
+
+
+def test_page_login_is_locked_after_repeated_failures(staff, store_bj, settings):
+    staff("service_advisor", store=store_bj, username="bj01_sa", password="pw-for-tests-1")
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "bj01_sa", "password": "wrong"})
+    locked = client.post("/accounts/login/", {"username": "bj01_sa",
+                                              "password": "pw-for-tests-1"})
+    assert locked.status_code == 429
+
+
+@pytest.mark.parametrize("role", ["service_advisor", "technician", "cashier", "store_manager"])
+def test_each_role_gets_its_own_home(staff, store_bj, role):
+    user = staff(role, store=store_bj)
+    content = login(user).get("/").content.decode()
+    with translation.override("zh-hans"):
+        name = str(Role.objects.get(code=role).label)
+    assert f'data-role="{role}"' in content
+    assert f"{name}工作台" in content
+
+
+def test_menu_follows_permissions(staff, store_bj):
+    manager_page = login(staff("store_manager", store=store_bj)).get("/").content.decode()
+    tech_page = login(staff("technician", store=store_bj)).get("/").content.decode()
+    assert "/settings/staff/" in manager_page and "/settings/roles/" in manager_page
+    assert "/settings/staff/" not in tech_page
+
+
+def test_staff_page_is_forbidden_without_permission(staff, store_bj):
+    assert login(staff("technician", store=store_bj)).get("/settings/staff/").status_code == 403
+
+
+def test_manager_creates_an_employee_on_the_staff_page(staff, store_bj):
+    client = login(staff("store_manager", store=store_bj))
+    sa_role = Role.objects.get(code="service_advisor")
+    response = client.post("/settings/staff/", {
+        "username": "wang_sa", "name": "王五", "mobile": "+86 139 1234 5678",
+        "password": "Strong-pass-2026", "roles": [sa_role.pk]})
+    assert response.status_code == 302
+    assignment = StaffAssignment.objects.get(employee__user__username="wang_sa")
+    assert assignment.store == store_bj and assignment.role == sa_role
+    assert assignment.employee.mobile == "13912345678"
+    bad = client.post("/settings/staff/", {"username": "li", "name": "李", "mobile": "123",
+                                           "password": "Strong-pass-2026",
+                                           "roles": [sa_role.pk]})
+    assert bad.status_code == 200 and "li" not in {
+        e.user.username for e in [a.employee for a in StaffAssignment.objects.all()]}
+
+
+def test_manager_adjusts_a_role_on_the_roles_page(staff, store_bj):
+    client = login(staff("store_manager", store=store_bj))
+    from django.contrib.auth.models import Permission
+
+    perm = Permission.objects.get(codename="view_audit_log")
+    response = client.post("/settings/roles/?role=technician",
+                           {"permission": perm.pk, "granted": "grant"})
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="role.adjust_permission").count() == 1
+    page = client.get("/settings/roles/?role=technician").content.decode()
+    assert "adjusted" in page or "已调整" in page
+
+
+def test_store_switch_only_to_own_stores(staff, store_bj, store_sh):
+    user = staff("store_manager", store=store_bj)
+    client = login(user)
+    assert 'id="active-store"' in client.get("/").content.decode()
+    outsider = client.post("/store/switch/", {"store": store_sh.pk}, follow=True)
+    assert "BJ01" in outsider.content.decode()
+    StaffAssignment.objects.create(employee=user.employee, store=store_sh,
+                                   role=Role.objects.get(code="store_manager"))
+    client.post("/store/switch/", {"store": store_sh.pk})
+    assert client.session["active_store_id"] == store_sh.pk
+    page = client.get("/").content.decode()
+    assert f'<option value="{store_sh.pk}" selected>' in page
+
+
+def test_health_endpoints(client, monkeypatch):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == {"status": "ok"}
+    from django.db.migrations.executor import MigrationExecutor
+
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: ["pending"])
+    response = client.get("/readyz")
+    assert response.status_code == 503 and response.json()["status"] == "migrations_pending"
+
+
+def test_pages_send_security_headers(client):
+    response = client.get("/accounts/login/")
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
