@@ -98,3 +98,36 @@ def test_pinyin_full_and_initials(name, full, short):
 def test_pinyin_of_ordinary_words_uses_common_readings():
     assert full_pinyin("解放", name=False) == "jiefang"
     assert full_pinyin("") == "" and initials("") == ""
+
+
+def test_status_badge_shows_translated_label_in_state_colour():
+    from django.template import Context, Template
+
+    from siwei.core.models import Role
+
+    # Role.scope is a plain TextChoices: no colours registered, so the neutral colour.
+    html = Template("{% load siwei %}{% status_badge role 'scope' %}").render(
+        Context({"role": Role(code="x", scope="group")}))
+    assert 'text-bg-secondary' in html and 'data-status="group"' in html
+
+    from siwei.core.enums import _COLOURED
+
+    @colored(group="danger", store="success")
+    class Scope(models.TextChoices):
+        GROUP = "group", "Group"
+        STORE = "store", "Store"
+
+    try:
+        html = Template("{% load siwei %}{% status_badge role 'scope' %}").render(
+            Context({"role": Role(code="x", scope="store")}))
+        assert 'text-bg-success' in html
+    finally:
+        _COLOURED.pop(("group", "store"))
+
+
+def test_yuan_formats_money():
+    from siwei.core.templatetags.siwei import yuan
+
+    assert yuan(Decimal("1250.5")) == "¥1,250.50"
+    assert yuan("-3.005") == "-¥3.01"
+    assert yuan(None) == ""

@@ -23,6 +23,24 @@ def test_login_page_is_chinese_by_default(client):
     assert "登录" in content and "用户名" in content and "密码" in content
 
 
+def test_chinese_even_when_the_browser_asks_for_english(client):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-hans">' in response.content.decode()
+
+
+def test_every_asset_of_the_layout_is_served_locally():
+    import re
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    base = Path(__file__).resolve().parents[2] / "src/siwei/templates/base.html"
+    paths = re.findall(r"{% static '([^']+)' %}", base.read_text())
+    assert len(paths) >= 5
+    missing = [p for p in paths if finders.find(p) is None]
+    assert not missing, f"not found by the static finders: {missing}"
+
+
 def test_english_switch(client):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"},
                            follow=True)
@@ -57,6 +75,41 @@ def test_each_role_gets_its_own_home(staff, store_bj, role):
         name = str(Role.objects.get(code=role).label)
     assert f'data-role="{role}"' in content
     assert f"{name}工作台" in content
+
+
+def test_manager_home_lists_recent_changes_by_people_and_by_the_system(staff, store_bj):
+    from siwei.core.audit import audit_record
+
+    manager = staff("store_manager", store=store_bj)
+    audit_record(actor=None, action="store.nightly", obj=store_bj, store=store_bj)
+    audit_record(actor=manager, action="store.update", obj=store_bj, store=store_bj)
+    response = login(manager).get("/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'title="store.nightly"' in content and "系统" in content
+    assert f'{manager.employee.name} · <span title="store.update">' in content
+    audit_record(actor=manager, action="employee.create", obj=store_bj, store=store_bj)
+    audit_page = login(manager).get("/settings/audit/").content.decode()
+    assert "store.update" in audit_page and "系统" in audit_page
+    assert "员工已创建" in audit_page  # the action's label, not only its code
+
+
+def test_home_and_me_use_a_bounded_number_of_queries(staff, store_bj,
+                                                      django_assert_max_num_queries, api):
+    from siwei.core.audit import audit_record
+
+    manager = staff("store_manager", store=store_bj)
+    for i in range(20):
+        audit_record(actor=staff("cashier", store=store_bj), action=f"x{i}", obj=store_bj,
+                     store=store_bj)
+    client = login(manager)
+    with django_assert_max_num_queries(15):
+        assert client.get("/").status_code == 200
+    token_client = api(manager)
+    with django_assert_max_num_queries(10):
+        assert token_client.get("/api/v1/me/").status_code == 200
+    with django_assert_max_num_queries(10):
+        assert token_client.get("/api/v1/stores/").status_code == 200
 
 
 def test_menu_follows_permissions(staff, store_bj):
@@ -97,7 +150,18 @@ def test_manager_adjusts_a_role_on_the_roles_page(staff, store_bj):
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="role.adjust_permission").count() == 1
     page = client.get("/settings/roles/?role=technician").content.decode()
-    assert "adjusted" in page or "已调整" in page
+    assert "已调整" in page
+    assert "可查看审计日志" in page  # custom permission, translated
+    assert "查看员工" in page  # generated permission rebuilt in Chinese
+    assert "Can add" not in page and "idempotency" not in page
+    # Only permissions of Siwei's apps can be adjusted, and bad input is a 404, not a 500.
+    from django.contrib.auth.models import Permission as P
+
+    auth_perm = P.objects.get(codename="add_user")
+    assert client.post("/settings/roles/?role=technician",
+                       {"permission": auth_perm.pk, "granted": "grant"}).status_code == 404
+    assert client.post("/settings/roles/?role=technician",
+                       {"permission": "x'; --", "granted": "grant"}).status_code == 404
 
 
 def test_store_switch_only_to_own_stores(staff, store_bj, store_sh):

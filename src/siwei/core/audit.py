@@ -10,9 +10,24 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from . import clock
 from .models import AuditEvent
+
+# What an action code means, for people reading the audit log. Apps add their own:
+# ``ACTION_LABELS.update({"ro.settle": _("Repair order settled")})`` in their audit module.
+ACTION_LABELS: dict[str, Any] = {
+    "store.create": _("Store created"),
+    "employee.create": _("Employee created"),
+    "employee.assign_role": _("Role assigned"),
+    "employee.remove_role": _("Role removed"),
+    "role.adjust_permission": _("Role permission adjusted"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
 
 
 def _json_value(value: Any) -> Any:

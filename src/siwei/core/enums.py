@@ -32,13 +32,23 @@ def colored(**colours: str):
         if missing or unknown or bad:
             raise ValueError(f"{choices.__name__}: missing {missing}, unknown {unknown}, {bad}")
         choices.colours = dict(colours)
+        _COLOURED[tuple(choices.values)] = choices
         return choices
 
     return decorate
 
 
+_COLOURED: dict[tuple[str, ...], type[models.TextChoices]] = {}
+
+
 def colour_of(choices: type[models.TextChoices], value: str) -> str:
     return getattr(choices, "colours", {}).get(value, "secondary")
+
+
+def field_colour(field: models.Field, value: str) -> str:
+    """The colour of ``value`` of a field whose choices class was ``@colored``."""
+    choices = _COLOURED.get(tuple(v for v, _label in field.flatchoices))
+    return colour_of(choices, value) if choices else "secondary"
 
 
 class Transitions:

@@ -110,6 +110,7 @@ class StoreRolePermission(models.Model):
     class Meta:
         verbose_name = _("role adjustment")
         verbose_name_plural = _("role adjustments")
+        default_permissions = ()  # changed through core.adjust_role_permissions
         constraints = [
             models.UniqueConstraint(
                 fields=["store", "role", "permission"], name="core_store_role_perm_unique"
@@ -156,6 +157,7 @@ class StaffAssignment(models.Model):
     class Meta:
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
+        default_permissions = ()  # changed through core.manage_staff
         constraints = [
             models.UniqueConstraint(
                 fields=["employee", "store", "role"], name="core_assignment_unique"
@@ -194,6 +196,7 @@ class AuditEvent(models.Model):
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
+        default_permissions = ()  # read through core.view_audit_log; never changed
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["store", "-at"], name="core_audit_store_at"),
@@ -211,6 +214,20 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise ValueError("audit events are append-only")
 
+    @property
+    def action_label(self) -> str:
+        from .audit import action_label
+
+        return action_label(self.action)
+
+    @property
+    def actor_name(self) -> str:
+        """The employee's name, the username, or "system" for automatic changes."""
+        if self.actor is None:
+            return str(_("system"))
+        employee = getattr(self.actor, "employee", None)
+        return employee.name if employee else self.actor.get_username()
+
 
 class DocumentCounter(models.Model):
     """The last number handed out per store, document type and day. Locked in the
@@ -222,6 +239,7 @@ class DocumentCounter(models.Model):
     last_value = models.PositiveIntegerField(default=0)
 
     class Meta:
+        default_permissions = ()
         constraints = [
             models.UniqueConstraint(
                 fields=["store", "doc_type", "day"], name="core_counter_unique"
@@ -245,6 +263,7 @@ class IdempotencyRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        default_permissions = ()
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="core_idempotency_unique")
         ]

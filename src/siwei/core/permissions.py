@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.backends import BaseBackend
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 ROLE_DEFAULTS = {
     "group_admin": ["*"],
@@ -18,6 +19,28 @@ ROLE_DEFAULTS = {
 }
 
 _CACHE_ATTR = "_siwei_store_perms"
+
+_ACTION_LABELS = {
+    "add": _("Add %(model)s"),
+    "change": _("Change %(model)s"),
+    "delete": _("Delete %(model)s"),
+    "view": _("View %(model)s"),
+}
+
+
+def permission_label(permission) -> str:
+    """A permission's name in the user's language. Django stores generated names in
+    English, so they are rebuilt here from the model's translated verbose name."""
+    model = permission.content_type.model_class()
+    if model is None:
+        return permission.name
+    for codename, name in getattr(model._meta, "permissions", ()):
+        if codename == permission.codename:
+            return str(name)
+    action, _sep, model_name = permission.codename.partition("_")
+    if action in _ACTION_LABELS and model_name == model._meta.model_name:
+        return str(_ACTION_LABELS[action] % {"model": model._meta.verbose_name})
+    return permission.name
 
 
 def store_permissions(user, store) -> frozenset[str]:

@@ -50,7 +50,7 @@ def assignments_in_store(*, employee: Employee, store: Store) -> QuerySet[StaffA
 
 def audit_events(*, user, store: Store | None = None, object_type: str = "") -> QuerySet:
     events = AuditEvent.objects.filter(store_id__in=user_store_ids(user)).select_related(
-        "actor", "store"
+        "actor__employee", "store"
     )
     if store is not None:
         events = events.filter(store=store)

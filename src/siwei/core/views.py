@@ -19,7 +19,7 @@ from .forms import EmployeeCreateForm, StoreSwitchForm
 from .middleware import SESSION_KEY
 from .models import Role, StoreRolePermission
 from .paging import paginate
-from .permissions import has_store_perm, store_permissions
+from .permissions import has_store_perm, permission_label, store_permissions
 from .roles import siwei_app_configs
 from .scoping import resolve_store
 from .selectors import audit_events, employee_list, employee_roles
@@ -115,10 +115,13 @@ def _siwei_permissions():
 def roles(request: HttpRequest) -> HttpResponse:
     """The roles of the store, and their permissions as this store adjusted them."""
     store = request.store
-    all_roles = list(Role.objects.order_by("rank"))
+    all_roles = list(Role.objects.filter(scope=Role.Scope.STORE).order_by("rank"))
     role = next((r for r in all_roles if r.code == request.GET.get("role")), all_roles[0])
     if request.method == "POST":
-        permission = get_object_or_404(Permission, pk=request.POST.get("permission"))
+        permission_id = request.POST.get("permission", "")
+        permission = get_object_or_404(
+            _siwei_permissions(), pk=int(permission_id) if permission_id.isdigit() else 0
+        )
         choice = request.POST.get("granted")
         granted = {"grant": True, "withdraw": False}.get(choice)
         try:
@@ -136,8 +139,11 @@ def roles(request: HttpRequest) -> HttpResponse:
     rows = []
     for perm in _siwei_permissions():
         adjusted = adjustments.get(perm.pk)
+        model = perm.content_type.model_class()
         rows.append({
             "permission": perm,
+            "label": permission_label(perm),
+            "section": model._meta.verbose_name_plural if model else perm.content_type.app_label,
             "default": perm.pk in defaults,
             "adjusted": adjusted,
             "effective": adjusted if adjusted is not None else perm.pk in defaults,
