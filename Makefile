@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 TOOL_ENV := DJANGO_SETTINGS_MODULE=siwei.config.settings_test
 PG_URL := $(or $(TEST_DATABASE_URL),$(DATABASE_URL))
 
-.PHONY: demo test install lint messages serve-demo clean
+.PHONY: demo test install lint messages messages-update clean
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ install: $(STAMP)
 
 messages:
 	cd src/siwei && $(TOOL_ENV) ../../$(BIN)/siwei compilemessages --ignore '.venv' --ignore 'node_modules' -v0
+
+# After changing user-facing text: refresh every app's catalogue, then translate the new entries.
+messages-update:
+	cd src/siwei && $(TOOL_ENV) ../../$(BIN)/siwei makemessages -l zh_Hans --no-location --ignore 'static/*'
 
 demo: install
 	mkdir -p var

@@ -50,36 +50,47 @@ def test_passwords_are_hashed_with_argon2_in_production():
     assert os.environ.get("LANGUAGE_CODE", "zh-hans") == production.LANGUAGE_CODE
 
 
-def test_chinese_catalogue_is_complete_and_compiled():
+def _catalogues(root: Path) -> list[Path]:
+    return sorted(root.glob("**/locale/zh_Hans/LC_MESSAGES/django.po"))
+
+
+def test_chinese_catalogues_are_complete_and_compiled():
     import polib
 
-    po = polib.pofile(str(ROOT / "src/siwei/locale/zh_Hans/LC_MESSAGES/django.po"))
-    untranslated = [e.msgid for e in po.untranslated_entries()]
-    fuzzy = [e.msgid for e in po.fuzzy_entries()]
-    assert not untranslated, f"untranslated: {untranslated[:10]}"
-    assert not fuzzy, f"fuzzy: {fuzzy[:10]}"
-    assert (ROOT / "src/siwei/locale/zh_Hans/LC_MESSAGES/django.mo").exists()
+    catalogues = _catalogues(ROOT / "src/siwei")
+    assert len(catalogues) >= 4  # the project's and one per department app
+    for path in catalogues:
+        po = polib.pofile(str(path))
+        untranslated = [e.msgid for e in po.untranslated_entries()]
+        fuzzy = [e.msgid for e in po.fuzzy_entries()]
+        assert not untranslated, f"{path}: untranslated {untranslated[:10]}"
+        assert not fuzzy, f"{path}: fuzzy {fuzzy[:10]}"
+        assert po.metadata.get("Plural-Forms", "").startswith("nplurals=1"), path
+        assert path.with_suffix(".mo").exists(), f"{path} is not compiled"
 
 
-def test_every_translatable_string_in_the_code_is_in_the_catalogue(tmp_path):
-    """makemessages over a copy of the sources finds no string the catalogue lacks."""
+def test_every_translatable_string_in_the_code_is_in_a_catalogue(tmp_path):
+    """makemessages over a copy of the sources finds no string the catalogues lack."""
     import shutil
 
     import polib
 
     copy = tmp_path / "siwei"
     shutil.copytree(ROOT / "src/siwei", copy, ignore=shutil.ignore_patterns("*.mo", "__pycache__"))
-    po_path = copy / "locale/zh_Hans/LC_MESSAGES/django.po"
-    known = {(e.msgctxt, e.msgid) for e in polib.pofile(str(po_path))}
-    po_path.unlink()
+    known = {}
+    for path in _catalogues(copy):
+        known[path] = {(e.msgctxt, e.msgid) for e in polib.pofile(str(path))}
+        path.unlink()
     result = subprocess.run(
         [sys.executable, "-m", "django", "makemessages", "-l", "zh_Hans", "--no-location",
          "--ignore", "static/*"],
         cwd=copy, capture_output=True, text=True, timeout=120, check=False,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "siwei.config.settings_test"})
     assert result.returncode == 0, result.stderr
-    found = {(e.msgctxt, e.msgid) for e in polib.pofile(str(po_path))}
-    assert not found - known, f"missing from the catalogue: {sorted(found - known)[:10]}"
+    for path in _catalogues(copy):
+        found = {(e.msgctxt, e.msgid) for e in polib.pofile(str(path))}
+        missing = sorted(found - known.get(path, set()))
+        assert not missing, f"missing from {path.relative_to(copy)}: {missing[:10]}"
 
 
 @pytest.mark.django_db

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "siwei.core",
+    "siwei.crm",
+    "siwei.sales",
+    "siwei.parts",
     "siwei.demo",
 ]
 

@@ -1,9 +1,12 @@
+from importlib.util import find_spec
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from siwei.core import views as core_views
+from siwei.core.registry import siwei_app_configs
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -19,6 +22,12 @@ urlpatterns = [
     path("api/v1/", include("siwei.core.api.urls")),
     path("admin/", admin.site.urls),
     path("", include("siwei.core.urls")),
+]
+# Each department's pages live under its own prefix, e.g. /parts/.
+urlpatterns += [
+    path(f"{config.label}/", include(f"{config.name}.urls"))
+    for config in siwei_app_configs()
+    if config.label not in {"core", "demo"} and find_spec(f"{config.name}.urls")
 ]
 
 if settings.DEBUG:

@@ -4,7 +4,6 @@ returning its context. The home page of a role shows its cards in order."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -12,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from .roles import siwei_app_configs
+from .registry import app_modules
 
 
 @dataclass(frozen=True)
@@ -27,15 +26,7 @@ class Card:
 
 @cache
 def all_cards() -> tuple[Card, ...]:
-    cards: list[Card] = []
-    for config in siwei_app_configs():
-        try:
-            module = importlib.import_module(f"{config.name}.dashboards")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.dashboards":
-                raise
-            continue
-        cards.extend(getattr(module, "CARDS", []))
+    cards = [card for module in app_modules("dashboards") for card in getattr(module, "CARDS", [])]
     return tuple(sorted(cards, key=lambda c: c.order))
 
 

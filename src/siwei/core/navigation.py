@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from functools import cache
 
@@ -11,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .permissions import has_store_perm
-from .roles import siwei_app_configs
+from .registry import app_modules
 
 
 @dataclass(frozen=True)
@@ -26,15 +25,7 @@ class NavItem:
 
 @cache
 def all_items() -> tuple[NavItem, ...]:
-    items: list[NavItem] = []
-    for config in siwei_app_configs():
-        try:
-            module = importlib.import_module(f"{config.name}.navigation")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.navigation":
-                raise
-            continue
-        items.extend(getattr(module, "NAV", []))
+    items = [item for module in app_modules("navigation") for item in getattr(module, "NAV", [])]
     return tuple(sorted(items, key=lambda item: item.order))
 
 

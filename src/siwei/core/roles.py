@@ -7,13 +7,13 @@ migrate. Stores adjust a role with ``StoreRolePermission`` rows, which sync neve
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+
+from .registry import app_modules, siwei_app_configs
 
 ALL = "*"  # every permission of the Siwei apps
 
@@ -46,26 +46,13 @@ ROLES: tuple[RoleSpec, ...] = (
 ROLE_CODES = tuple(role.code for role in ROLES)
 ROLE_LABELS = {role.code: role.name for role in ROLES}
 
-SIWEI_APP_PREFIX = "siwei."
-
-
-def siwei_app_configs() -> list:
-    return [c for c in apps.get_app_configs() if c.name.startswith(SIWEI_APP_PREFIX)]
-
-
 def collect_defaults() -> dict[str, set[str]]:
     """Merge every app's ROLE_DEFAULTS into role code -> permission names."""
     merged: dict[str, set[str]] = {code: set() for code in ROLE_CODES}
-    for config in siwei_app_configs():
-        try:
-            module = importlib.import_module(f"{config.name}.permissions")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.permissions":
-                raise
-            continue
+    for module in app_modules("permissions"):
         for code, perms in getattr(module, "ROLE_DEFAULTS", {}).items():
             if code not in merged:
-                raise ValueError(f"{config.name}.permissions names unknown role {code!r}")
+                raise ValueError(f"{module.__name__} names unknown role {code!r}")
             merged[code].update(perms)
     return merged
 

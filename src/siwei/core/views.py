@@ -20,7 +20,7 @@ from .middleware import SESSION_KEY
 from .models import Role, StoreRolePermission
 from .paging import paginate
 from .permissions import has_store_perm, permission_label, store_permissions
-from .roles import siwei_app_configs
+from .registry import siwei_app_configs
 from .scoping import resolve_store
 from .selectors import audit_events, employee_list, employee_roles
 from .services import employee_create, role_permission_adjust

@@ -1,5 +1,5 @@
-"""The deterministic demo dealership. Every department adds its part through a step
-function registered in ``STEPS``; the same seed always gives the same data."""
+"""The deterministic demo dealership. Every department adds its part with step functions
+listed in ``<app>/demo.py`` as ``DEMO_STEPS``; the same seed always gives the same data."""
 
 from __future__ import annotations
 
@@ -79,7 +79,15 @@ def build_organisation(ctx: DemoContext) -> None:
 
 
 Step = Callable[[DemoContext], None]
-STEPS: list[Step] = [build_organisation]
+
+
+def demo_steps() -> list[Step]:
+    """The organisation first, then each app's ``demo.DEMO_STEPS`` (functions with an
+    optional ``order`` attribute; lower runs first)."""
+    from siwei.core.registry import app_modules
+
+    steps = [step for module in app_modules("demo") for step in getattr(module, "DEMO_STEPS", [])]
+    return [build_organisation, *sorted(steps, key=lambda step: getattr(step, "order", 100))]
 
 
 def build_demo(*, seed: int = SEED, progress: Callable[[str], None] | None = None) -> DemoContext:
@@ -87,7 +95,7 @@ def build_demo(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
     if DealerGroup.objects.exists():
         raise RuntimeError("the database already has data; build the demo into an empty one")
     ctx = DemoContext(rng=random.Random(seed))
-    for step in STEPS:
+    for step in demo_steps():
         if progress:
             progress(step.__doc__.splitlines()[0] if step.__doc__ else step.__name__)
         with transaction.atomic():
