@@ -131,3 +131,18 @@ def test_yuan_formats_money():
     assert yuan(Decimal("1250.5")) == "¥1,250.50"
     assert yuan("-3.005") == "-¥3.01"
     assert yuan(None) == ""
+
+
+def test_xlsx_export_keeps_numbers_and_dates():
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from siwei.core.exports import workbook_bytes
+
+    data = workbook_bytes([("门店", ["编码", "金额", "日期"],
+                            [["BJ01", Decimal("1250.50"), dt.date(2026, 11, 22)]])])
+    sheet = load_workbook(BytesIO(data)).active
+    assert sheet.title == "门店"
+    assert [c.value for c in sheet[1]] == ["编码", "金额", "日期"]
+    assert sheet["B2"].value == 1250.5 and sheet["C2"].value.date() == dt.date(2026, 11, 22)

@@ -95,7 +95,7 @@ def test_every_translatable_string_in_the_code_is_in_a_catalogue(tmp_path):
 
 @pytest.mark.django_db
 def test_demo_builds_stores_and_one_login_per_role():
-    ctx = build_demo()
+    ctx = build_demo(small=True)
     assert sorted(Store.objects.values_list("code", flat=True)) == ["BJ01", "SH01"]
     store_roles = [r.code for r in ROLES if r.scope == "store"]
     for store in ("bj01", "sh01"):
@@ -110,7 +110,7 @@ def test_demo_builds_stores_and_one_login_per_role():
     assert "core.manage_staff" in store_permissions(admin, Store.objects.get(code="SH01"))
     assert len(ctx.logins) == 2 * len(store_roles) + 2
     with pytest.raises(RuntimeError, match="empty"):
-        build_demo()
+        build_demo(small=True)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -124,9 +124,9 @@ def test_demo_command_rebuilds_the_same_data():
                     .values_list("username", "employee__name", "employee__mobile"))
 
     out = StringIO()
-    call_command("demo", reset=True, stdout=out)
+    call_command("demo", reset=True, small=True, stdout=out)
     first = names()
     assert "bj01_service_advisor" in out.getvalue() and DEMO_PASSWORD in out.getvalue()
-    call_command("demo", reset=True, stdout=StringIO())
+    call_command("demo", reset=True, small=True, stdout=StringIO())
     assert names() == first
     assert Role.objects.count() == len(ROLES)

@@ -19,7 +19,11 @@ SEED = 20261122
 
 @dataclass
 class DemoContext:
+    """What the steps share. ``small`` asks for a few records of each kind (tests);
+    the full demo has two years of history."""
+
     rng: random.Random
+    small: bool = False
     group: DealerGroup | None = None
     stores: list[Store] = field(default_factory=list)
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, store
@@ -90,11 +94,13 @@ def demo_steps() -> list[Step]:
     return [build_organisation, *sorted(steps, key=lambda step: getattr(step, "order", 100))]
 
 
-def build_demo(*, seed: int = SEED, progress: Callable[[str], None] | None = None) -> DemoContext:
+def build_demo(
+    *, seed: int = SEED, small: bool = False, progress: Callable[[str], None] | None = None
+) -> DemoContext:
     """Build the whole demo into an empty database, one step per department."""
     if DealerGroup.objects.exists():
         raise RuntimeError("the database already has data; build the demo into an empty one")
-    ctx = DemoContext(rng=random.Random(seed))
+    ctx = DemoContext(rng=random.Random(seed), small=small)
     for step in demo_steps():
         if progress:
             progress(step.__doc__.splitlines()[0] if step.__doc__ else step.__name__)

@@ -13,13 +13,17 @@ class Command(BaseCommand):
             "--reset", action="store_true",
             help="Empty the database first (all data is lost), then build the demo.",
         )
+        parser.add_argument(
+            "--small", action="store_true", help="A few records of each kind (quick)."
+        )
 
-    def handle(self, *args, reset: bool = False, **options):
+    def handle(self, *args, reset: bool = False, small: bool = False, **options):
         if reset:
             # flush re-runs the post-migrate hooks, which restore the roles from code.
             call_command("flush", interactive=False, verbosity=0)
         try:
-            ctx = build_demo(progress=lambda text: self.stdout.write(f"  · {text}"))
+            ctx = build_demo(small=small,
+                             progress=lambda text: self.stdout.write(f"  · {text}"))
         except RuntimeError as exc:
             raise CommandError(f"{exc} (use --reset to rebuild)") from exc
         self.stdout.write(self.style.SUCCESS(f"Demo built in {connection.vendor}."))
