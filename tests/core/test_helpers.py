@@ -146,3 +146,10 @@ def test_xlsx_export_keeps_numbers_and_dates():
     assert sheet.title == "门店"
     assert [c.value for c in sheet[1]] == ["编码", "金额", "日期"]
     assert sheet["B2"].value == 1250.5 and sheet["C2"].value.date() == dt.date(2026, 11, 22)
+
+
+def test_add_months_clips_to_the_end_of_the_month():
+    assert clock.add_months(dt.date(2026, 3, 31), -1) == dt.date(2026, 2, 28)
+    assert clock.add_months(dt.date(2026, 11, 22), -12) == dt.date(2025, 11, 22)
+    assert clock.add_months(dt.date(2024, 2, 29), 12) == dt.date(2025, 2, 28)
+    assert clock.add_months(dt.date(2026, 12, 15), 1) == dt.date(2027, 1, 15)

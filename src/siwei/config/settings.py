@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "siwei.crm",
     "siwei.sales",
     "siwei.parts",
+    "siwei.finance",
+    "siwei.care",
     "siwei.demo",
 ]
 
@@ -236,6 +238,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"LossReasonEnum": "siwei.crm.models.LossReason"},
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -269,3 +272,8 @@ LOGGING = {
 
 # Messaging, documents and other app settings join here as the apps land.
 SIWEI_APP_NAME = _("Siwei DMS")
+# The global search box on every page (CS-5): its page and who sees it.
+SIWEI_SEARCH_URL_NAME = "crm:search"
+SIWEI_SEARCH_PERMISSION = "crm.view_customer"
+# CS-4: an owner with no service visit for this many months is churned (流失).
+SIWEI_CHURN_MONTHS = int(os.environ.get("SIWEI_CHURN_MONTHS", "12"))

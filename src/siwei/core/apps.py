@@ -12,4 +12,5 @@ class CoreConfig(AppConfig):
 
         from . import roles
 
-        post_migrate.connect(roles.sync_after_migrate, sender=self)
+        # After the last app's post-migrate, so that every app's permissions exist.
+        post_migrate.connect(roles.sync_after_migrate)

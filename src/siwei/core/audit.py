@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from . import clock
 from .models import AuditEvent
 
-# What an action code means, for people reading the audit log. Apps add their own:
-# ``ACTION_LABELS.update({"ro.settle": _("Repair order settled")})`` in their audit module.
+# What an action code means, for people reading the audit log. Apps add their own in
+# ``<app>/audit.py`` as ``ACTION_LABELS = {"ro.settle": _("Repair order settled")}``.
 ACTION_LABELS: dict[str, Any] = {
     "store.create": _("Store created"),
     "employee.create": _("Employee created"),
@@ -26,7 +26,19 @@ ACTION_LABELS: dict[str, Any] = {
 }
 
 
+_APP_LABELS_LOADED = False
+
+
 def action_label(action: str) -> str:
+    """What an action code means. Each app may add ``ACTION_LABELS`` in its ``audit``
+    module; they are merged in on first use."""
+    global _APP_LABELS_LOADED
+    if not _APP_LABELS_LOADED:
+        from .registry import app_modules
+
+        for module in app_modules("audit"):
+            ACTION_LABELS.update(getattr(module, "ACTION_LABELS", {}))
+        _APP_LABELS_LOADED = True
     return str(ACTION_LABELS.get(action, action))
 
 

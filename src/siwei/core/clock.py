@@ -33,6 +33,9 @@ class FixedClock:
     def now(self) -> dt.datetime:
         return self._at
 
+    def today(self) -> dt.date:
+        return timezone.localtime(self._at).date()
+
     def set(self, at: dt.datetime) -> None:
         self._at = at if timezone.is_aware(at) else timezone.make_aware(at)
 
@@ -75,3 +78,14 @@ def frozen(at: dt.datetime) -> Iterator[FixedClock]:
         yield fixed
     finally:
         install(previous)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (or earlier, if negative), clipped to the month's end:
+    2026-03-31 minus one month is 2026-02-28."""
+    import calendar
+
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return day.replace(year=year, month=month + 1, day=min(day.day, last))

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.urls import reverse
 
 from .navigation import menu_for
+from .permissions import has_store_perm
 from .scoping import user_stores
 
 
@@ -13,8 +15,12 @@ def shell(request) -> dict:
         return {"app_name": settings.SIWEI_APP_NAME}
     store = getattr(request, "store", None)
     store = store if store else None
+    search_url = None
+    if store is not None and has_store_perm(user, store, settings.SIWEI_SEARCH_PERMISSION):
+        search_url = reverse(settings.SIWEI_SEARCH_URL_NAME)
     return {
         "app_name": settings.SIWEI_APP_NAME,
+        "search_url": search_url,
         "active_store": store,
         "my_stores": user_stores(user),
         "menu": menu_for(user, store),

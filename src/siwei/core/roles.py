@@ -82,7 +82,12 @@ def sync_roles() -> None:
 
 
 def sync_after_migrate(sender, using="default", **kwargs) -> None:
-    """post_migrate hook: keep the role table in step with code after every migrate."""
-    if using != "default":
+    """post_migrate hook: keep the role table in step with code after every migrate. It
+    runs once, after the last app with models (Django signals only those), when all
+    permissions exist."""
+    from django.apps import apps
+
+    with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
+    if using != "default" or sender is not with_models[-1]:
         return
     sync_roles()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from .scoping import forget_cached_stores
 
 def _require(actor, store: Store, perm: str) -> None:
     if actor is not None and not has_store_perm(actor, store, perm):
-        raise DomainError("permission_denied", _("You may not do this in store %s.") % store.code)
+        raise PermissionDenied(_("You may not do this in store %s.") % store.code)
 
 
 def _role(code: str) -> Role:
@@ -78,7 +79,7 @@ def employee_assign_role(
     role = _role(role_code)
     if role.scope == Role.Scope.GROUP:
         if actor is not None and not actor.is_superuser and not _is_group_admin(actor, employee):
-            raise DomainError("permission_denied", _("Only a group administrator may do this."))
+            raise PermissionDenied(_("Only a group administrator may do this."))
         store = None
     else:
         if store is None:

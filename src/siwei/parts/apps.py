@@ -6,3 +6,6 @@ class PartsConfig(AppConfig):
     name = "siwei.parts"
     label = "parts"
     verbose_name = _("Spare parts")
+
+    def ready(self) -> None:
+        from . import audit  # noqa: F401 - registers the audit action labels

@@ -32,3 +32,34 @@ def yuan(value) -> str:
     amount = money(value if isinstance(value, Decimal) else Decimal(str(value)))
     sign = "-" if amount < 0 else ""
     return f"{sign}¥{abs(amount):,.2f}"
+
+
+@register.simple_tag(takes_context=True)
+def mobile(context, value: str) -> str:
+    """A mobile number, masked (``138****5678``) for users without the personal-data
+    permission in the store."""
+    from ..masking import can_view_personal_data, mask_mobile
+
+    request = context.get("request")
+    return value if request is not None and can_view_personal_data(request) else mask_mobile(
+        value or "")
+
+
+@register.simple_tag(takes_context=True)
+def id_number(context, value: str) -> str:
+    from ..masking import can_view_personal_data, mask_id_number
+
+    request = context.get("request")
+    return value if request is not None and can_view_personal_data(request) else (
+        mask_id_number(value or ""))
+
+
+@register.simple_tag
+def term(chinese: str) -> str:
+    """The Chinese term after an English label, as a glossary hint: ``(进销存)``. In Chinese
+    the label already is the term, so nothing is added."""
+    from django.utils.translation import get_language
+
+    if (get_language() or "").startswith("zh"):
+        return ""
+    return format_html('<small class="text-muted">({})</small>', chinese)

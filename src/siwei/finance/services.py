@@ -1,0 +1,73 @@
+"""Payments (收款, FN-1): against a sales order (deposit, balance, refund) or a repair order."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from siwei.core import clock
+from siwei.core.audit import audit_record
+from siwei.core.errors import DomainError
+from siwei.core.fields import money
+from siwei.core.models import Store
+from siwei.core.numbering import number_next
+from siwei.core.permissions import has_store_perm
+
+from .models import Payment, PaymentKind, PaymentMethod
+
+
+@transaction.atomic
+def payment_record(*, actor, store: Store, amount: Decimal, method: str, sales_order=None,
+                   kind: str | None = None, reference: str = "", note: str = "") -> Payment:
+    """Record money received (positive) or refunded (negative). A refund needs a manager's
+    approval: the user recording it must hold ``finance.approve_refund``."""
+    if sales_order is None:
+        raise ValidationError({"sales_order": [_("Name the order the payment is for.")]})
+    from siwei.sales.models import SalesOrder
+
+    # Lock the order: payments of one order are recorded one at a time, on fresh totals.
+    sales_order = SalesOrder.objects.select_for_update().get(pk=sales_order.pk)
+    if sales_order.store_id != store.pk:
+        raise ValidationError({"sales_order": [_("The order belongs to another store.")]})
+    if method not in PaymentMethod.values:
+        raise ValidationError({"method": [_("Unknown payment method.")]})
+    try:
+        amount = money(amount)
+    except Exception:  # a non-numeric amount from the caller
+        raise ValidationError({"amount": [_("Enter an amount.")]}) from None
+    if amount == 0:
+        raise ValidationError({"amount": [_("The amount cannot be zero.")]})
+    from siwei.sales.models import OrderStatus
+
+    if sales_order.status in (OrderStatus.CANCELLED, OrderStatus.CLOSED) and amount > 0:
+        raise DomainError("invalid_transition", _("The order is closed."),
+                          status=sales_order.status)
+    approved_by = None
+    if amount < 0:
+        kind = PaymentKind.REFUND
+        if not has_store_perm(actor, store, "finance.approve_refund"):
+            raise DomainError("approval_required", _("A refund needs a manager's approval."))
+        if -amount > sales_order.paid:
+            raise ValidationError({"amount": [_("A refund cannot exceed what was paid.")]})
+        approved_by = actor
+    elif kind is None:
+        from siwei.sales.models import OrderStatus as S
+
+        kind = PaymentKind.DEPOSIT if sales_order.status == S.DRAFT else PaymentKind.BALANCE
+    if kind not in PaymentKind.values:
+        raise ValidationError({"kind": [_("Unknown kind.")]})
+    payment = Payment.objects.create(
+        store=store, receipt_number=number_next(store=store, doc_type="RC"),
+        sales_order=sales_order, kind=kind, method=method, amount=amount,
+        reference=reference.strip(), cashier=actor, approved_by=approved_by, at=clock.now(),
+        note=note)
+    from siwei.sales.services import order_payment_changed
+
+    order_payment_changed(actor=actor, order=sales_order)
+    audit_record(actor=actor, action="payment.record", obj=payment,
+                 after={"amount": amount, "method": method, "order": sales_order.number,
+                        "receipt": payment.receipt_number})
+    return payment

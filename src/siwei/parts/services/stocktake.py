@@ -1,0 +1,178 @@
+"""Stocktakes (盘点, PT-12): freeze locations, count, review variances, approve (posts
+adjustment moves). Cycle counts by ABC class (A monthly, B quarterly, C yearly)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from siwei.core import clock
+from siwei.core.audit import audit_record
+from siwei.core.errors import DomainError
+from siwei.core.numbering import number_next
+
+from ..models import (
+    Location,
+    MoveKind,
+    PartStore,
+    StockBalance,
+    Stocktake,
+    StocktakeLine,
+    StocktakeStatus,
+)
+from ..models.catalog import ISSUABLE_KINDS
+from ..models.documents import STOCKTAKE_FLOW
+from ._common import non_negative_quantity, require_perm
+from .ledger import DocRef, _save_part_store, lock_part_stores, post_move
+
+STOCKTAKE_DOC = "parts.stocktake"
+
+
+@transaction.atomic
+def stocktake_create(*, actor, store, locations=None, abc_class: str = "",
+                     note: str = "") -> Stocktake:
+    """Start a count of ``locations`` (all of the store's stock locations if none), or a
+    cycle count of the parts of one ABC class. The locations counted are frozen: no
+    issue, receipt or transfer touches them until approval or cancellation."""
+    require_perm(actor, store, "parts.count_stock")
+    if abc_class and abc_class not in "ABC":
+        raise ValidationError({"abc_class": [_("Choose A, B or C.")]})
+    balances = StockBalance.objects.filter(store=store, quantity__gt=0,
+                                           location__kind__in=ISSUABLE_KINDS)
+    if locations:
+        balances = balances.filter(location__in=list(locations))
+    if abc_class:
+        classed = PartStore.objects.filter(store=store, abc_class=abc_class)
+        balances = balances.filter(part_id__in=classed.values("part_id"))
+    rows = list(balances.select_related("lot").order_by("location_id", "part_id", "lot_id"))
+    location_ids = ({loc.pk for loc in locations} if locations
+                    else {b.location_id for b in rows})
+    if not location_ids:
+        raise DomainError("nothing_to_count", _("There is no stock to count here."))
+    frozen = Location.objects.select_for_update().filter(store=store, pk__in=location_ids)
+    if any(loc.frozen_by_id for loc in frozen):
+        raise DomainError("location_frozen",
+                          _("Some of these locations are already being counted."))
+    stocktake = Stocktake.objects.create(
+        store=store, number=number_next(store=store, doc_type="ST"), abc_class=abc_class,
+        note=note[:200], created_at=clock.now(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    Location.objects.filter(store=store, pk__in=location_ids).update(frozen_by=stocktake)
+    StocktakeLine.objects.bulk_create([
+        StocktakeLine(store=store, stocktake=stocktake, part_id=b.part_id,
+                      location_id=b.location_id, lot=b.lot, system_quantity=b.quantity,
+                      unit_cost=b.lot.unit_cost) for b in rows])
+    audit_record(actor=actor, action="parts.stocktake_create", obj=stocktake,
+                 after={"locations": len(location_ids), "lines": len(rows)})
+    return stocktake
+
+
+def _locked(stocktake: Stocktake) -> Stocktake:
+    return Stocktake.objects.select_for_update().get(pk=stocktake.pk)
+
+
+@transaction.atomic
+def stocktake_count(*, actor, stocktake: Stocktake, counts: dict) -> Stocktake:
+    """Enter counted quantities: ``{line_id: quantity}`` (blank leaves a line uncounted)."""
+    require_perm(actor, stocktake.store, "parts.count_stock")
+    stocktake = _locked(stocktake)
+    STOCKTAKE_FLOW.target(stocktake.status, "count")
+    lines = {line.pk: line for line in stocktake.lines.filter(pk__in=[int(k) for k in counts])}
+    changed = []
+    for key, value in counts.items():
+        line = lines.get(int(key))
+        if line is None:
+            raise ValidationError({"counts": [_("This line is not on the count sheet.")]})
+        line.counted_quantity = (None if value in (None, "")
+                                 else non_negative_quantity(value, f"count_{key}"))
+        changed.append(line)
+    StocktakeLine.objects.bulk_update(changed, ["counted_quantity"])
+    return stocktake
+
+
+def _transition(actor, stocktake: Stocktake, action: str, **extra) -> Stocktake:
+    before = stocktake.status
+    stocktake.status = STOCKTAKE_FLOW.target(stocktake.status, action)
+    for name, value in extra.items():
+        setattr(stocktake, name, value)
+    stocktake.save(update_fields=["status", *extra])
+    audit_record(actor=actor, action=f"parts.stocktake_{action}", obj=stocktake,
+                 before={"status": before}, after={"status": stocktake.status})
+    return stocktake
+
+
+@transaction.atomic
+def stocktake_submit(*, actor, stocktake: Stocktake) -> Stocktake:
+    require_perm(actor, stocktake.store, "parts.count_stock")
+    stocktake = _locked(stocktake)
+    if stocktake.lines.filter(counted_quantity__isnull=True).exists():
+        raise DomainError("count_incomplete", _("Some lines have no count yet."))
+    return _transition(actor, stocktake, "submit")
+
+
+@transaction.atomic
+def stocktake_reopen(*, actor, stocktake: Stocktake) -> Stocktake:
+    require_perm(actor, stocktake.store, "parts.count_stock")
+    return _transition(actor, _locked(stocktake), "reopen")
+
+
+@transaction.atomic
+def stocktake_approve(*, actor, stocktake: Stocktake) -> Stocktake:
+    """The parts manager approves the variances: each becomes an adjustment move, the
+    locations are unfrozen and the parts' last count date is set."""
+    store = stocktake.store
+    require_perm(actor, store, "parts.approve_stocktake")
+    stocktake = _locked(stocktake)
+    STOCKTAKE_FLOW.target(stocktake.status, "approve")
+    lines = list(stocktake.lines.select_related("part", "location", "lot"))
+    stores = lock_part_stores(store, [line.part_id for line in lines])
+    at, total = clock.now(), Decimal("0.00")
+    for line in lines:
+        if not line.variance:
+            continue
+        ps = stores[line.part_id]
+        post_move(ps=ps, part=line.part, location=line.location, lot=line.lot,
+                  qty=line.variance, kind=MoveKind.ADJUSTMENT,
+                  ref=DocRef(STOCKTAKE_DOC, str(stocktake.pk), str(line.pk)),
+                  actor=actor, at=at)
+        if ps.reserved > ps.on_hand:
+            ps.reserved = max(ps.on_hand, Decimal(0))
+        _save_part_store(ps)
+        total += line.variance_value
+    PartStore.objects.filter(store=store, part_id__in=list(stores)).update(
+        last_counted_on=clock.today())
+    Location.objects.filter(frozen_by=stocktake).update(frozen_by=None)
+    stocktake = _transition(actor, stocktake, "approve", approved_by=actor
+                            if getattr(actor, "is_authenticated", False) else None,
+                            approved_at=at)
+    audit_record(actor=actor, action="parts.stocktake_adjust", obj=stocktake,
+                 after={"variance_value": total})
+    return stocktake
+
+
+@transaction.atomic
+def stocktake_cancel(*, actor, stocktake: Stocktake) -> Stocktake:
+    require_perm(actor, stocktake.store, "parts.count_stock")
+    stocktake = _transition(actor, _locked(stocktake), "cancel")
+    Location.objects.filter(frozen_by=stocktake).update(frozen_by=None)
+    return stocktake
+
+
+CYCLE_MONTHS = {"A": 1, "B": 3, "C": 12}
+
+
+def cycle_count_due(*, store, abc_class: str) -> bool:
+    """Whether a class is due for its cycle count (A monthly, B quarterly, C yearly)."""
+    months = CYCLE_MONTHS[abc_class]
+    last = (Stocktake.objects.filter(store=store, abc_class__in=[abc_class, ""],
+                                     status=StocktakeStatus.APPROVED)
+            .order_by("-approved_at").values_list("approved_at", flat=True).first())
+    if last is None:
+        return True
+    today = clock.today()
+    last_day = clock.localnow().tzinfo and last.astimezone(clock.localnow().tzinfo).date()
+    elapsed = (today.year - last_day.year) * 12 + today.month - last_day.month
+    return elapsed >= months
