@@ -202,3 +202,34 @@ def test_fn1_same_idempotency_key_in_parallel_records_one_payment(staff, store_b
     assert Payment.objects.filter(sales_order=order).count() == 1
     order.refresh_from_db()
     assert order.paid == Decimal("5000.00")
+
+
+def test_cs19_accessory_lines_come_from_the_parts_catalogue(team, store_bj, group, api, buyer):
+    from decimal import Decimal
+
+    from siwei.parts.models import Part, PartStore
+
+    model, trim = make_model(group)
+    customer, _lead = buyer
+    mats = Part.objects.create(group=group, number="000061500A", name="原厂脚垫", unit="套",
+                               list_price=Decimal("680.00"), cost=Decimal("300.00"),
+                               is_accessory=True)
+    PartStore.objects.create(store=store_bj, part=mats, average_cost=Decimal("280.00"))
+    oil = Part.objects.create(group=group, number="G055167M4", name="机油", unit="L",
+                              list_price=Decimal("90"), cost=Decimal("50"))
+    client = api(team.consultant)
+    body = client.post("/api/v1/sales-orders/", {
+        "customer": customer.pk, "model": model.pk, "trim": trim.pk,
+        "vehicle_price": "118000.00",
+        "lines": [{"part": mats.pk, "quantity": "1"},
+                  {"part": mats.pk, "quantity": "1", "is_gift": True}]}, format="json")
+    assert body.status_code == 201, body.content
+    lines = body.json()["lines"]
+    assert lines[0]["description"] == "原厂脚垫" and lines[0]["part_number"] == "000061500A"
+    assert lines[0]["unit_price"] == "680.00" and lines[0]["unit_cost"] == "280.00"
+    assert lines[1]["unit_price"] == "0.00"  # a gift costs the sales department only
+    assert body.json()["total"] == "118680.00"
+    not_accessory = client.post("/api/v1/sales-orders/", {
+        "customer": customer.pk, "model": model.pk, "vehicle_price": "118000.00",
+        "lines": [{"part": oil.pk, "quantity": "1"}]}, format="json")
+    assert not_accessory.status_code == 400 and "lines" in not_accessory.json()

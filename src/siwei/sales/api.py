@@ -62,11 +62,25 @@ class StockVehicleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             actor=self.request.user, store=self.request.store, **data)
 
 
+class AccessoryField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        from siwei.parts.models import Part
+
+        request = self.context.get("request")
+        if request is None or request.store is None:
+            return Part.objects.none()
+        return Part.objects.filter(group_id=request.store.group_id, is_accessory=True)
+
+
 class OrderLineSerializer(serializers.ModelSerializer):
+    part = AccessoryField(required=False, allow_null=True)
+
     class Meta:
         model = OrderLine
-        fields = ["id", "description", "part_number", "quantity", "unit_price", "unit_cost",
-                  "is_gift", "install", "installed"]
+        fields = ["id", "part", "description", "part_number", "quantity", "unit_price",
+                  "unit_cost", "is_gift", "install", "installed"]
+        extra_kwargs = {"description": {"required": False},
+                        "unit_price": {"required": False}, "unit_cost": {"required": False}}
 
 
 class SalesOrderSerializer(serializers.ModelSerializer):

@@ -81,15 +81,35 @@ class OrderForm(forms.Form):
 
 
 class OrderLineForm(forms.Form):
-    description = forms.CharField(label=_("Accessory"), max_length=100, required=False)
+    part = forms.ModelChoiceField(label=_("Accessory from the catalogue"), required=False,
+                                  queryset=None)
+    description = forms.CharField(label=_("or describe it"), max_length=100, required=False)
     quantity = forms.DecimalField(label=_("Quantity"), min_value=0, initial=1, max_digits=10,
                                   decimal_places=3)
-    unit_price = forms.DecimalField(label=_("Unit price"), min_value=0, initial=0, **MONEY)
-    unit_cost = forms.DecimalField(label=_("Unit cost"), min_value=0, initial=0, **MONEY)
+    unit_price = forms.DecimalField(label=_("Unit price"), min_value=0, required=False,
+                                    help_text=_("Empty: the list price."), **MONEY)
+    unit_cost = forms.DecimalField(label=_("Unit cost"), min_value=0, required=False,
+                                   help_text=_("Empty: the store's average cost."), **MONEY)
     is_gift = forms.BooleanField(label=_("Gift"), required=False)
     install = forms.ChoiceField(label=_("Installation"), initial="none", choices=[
         ("none", _("No installation")), ("pre", _("Before delivery")),
         ("post", _("After delivery"))])
+
+
+    def __init__(self, *args, group=None, **kwargs):
+        from siwei.parts.models import Part
+
+        super().__init__(*args, **kwargs)
+        self.fields["part"].queryset = Part.objects.filter(group=group, is_accessory=True) \
+            if group is not None else Part.objects.none()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("part") and data.get("description") and (
+                data.get("unit_price") is None or data.get("unit_cost") is None):
+            raise forms.ValidationError(_("Give the price and cost of an item not in the "
+                                          "catalogue."))
+        return data
 
 
 OrderLineFormSet = forms.formset_factory(OrderLineForm, extra=2, can_delete=True)

@@ -210,6 +210,9 @@ class OrderLine(models.Model):
         POST = "post", _("After delivery")
 
     order = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="lines")
+    part = models.ForeignKey("parts.Part", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+", limit_choices_to={"is_accessory": True},
+                             verbose_name=_("accessory part"))
     description = models.CharField(_("item"), max_length=100)
     part_number = models.CharField(_("part number"), max_length=40, blank=True)
     quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=3, default=1)

@@ -168,10 +168,10 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 def _lines(formset) -> list[dict]:
     return [
-        {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+        {k: v for k, v in form.cleaned_data.items() if k != "DELETE" and v is not None}
         for form in formset.forms
         if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        and form.cleaned_data.get("description")
+        and (form.cleaned_data.get("description") or form.cleaned_data.get("part"))
     ]
 
 
@@ -193,7 +193,8 @@ def order_new(request: HttpRequest) -> HttpResponse:
             if trim is not None:
                 initial.update(trim=trim, vehicle_price=trim.msrp)
     form = OrderForm(request.POST or None, group=request.store.group, initial=initial)
-    lines = OrderLineFormSet(request.POST or None, prefix="lines")
+    lines = OrderLineFormSet(request.POST or None, prefix="lines",
+                             form_kwargs={"group": request.store.group})
     if request.method == "POST" and form.is_valid() and lines.is_valid():
         data = dict(form.cleaned_data)
         try:

@@ -105,11 +105,31 @@ def _needs_discount_approval(order: SalesOrder, actor) -> bool:
     return limit is not None and order.msrp - order.vehicle_price > limit
 
 
+def _accessory_defaults(order: SalesOrder, line: dict[str, Any]) -> dict[str, Any]:
+    """CS-19: an accessory is a part flagged as accessory; its name, number, list price and
+    the store's moving-average cost fill what the line leaves out."""
+    part = line.get("part")
+    if part is None:
+        return line
+    if not part.is_accessory or part.group_id != order.store.group_id:
+        raise ValidationError({"lines": [_("%s is not an accessory of the catalogue.")
+                                         % part.number]})
+    from siwei.parts.models import PartStore
+
+    cost = PartStore.objects.filter(store=order.store, part=part).values_list(
+        "average_cost", flat=True).first() or part.cost
+    filled = {"description": part.name, "part_number": part.number,
+              "unit_price": ZERO if line.get("is_gift") else part.list_price, "unit_cost": cost}
+    filled.update({k: v for k, v in line.items() if v not in (None, "")})
+    return filled
+
+
 def _set_lines(order: SalesOrder, lines: list[dict[str, Any]] | None) -> None:
     if lines is None:
         return
     order.lines.all().delete()
     for i, line in enumerate(lines):
+        line = _accessory_defaults(order, line)
         try:
             item = OrderLine(order=order, **line)
             item.full_clean(exclude=["order"])
