@@ -108,7 +108,10 @@ def test_demo_builds_stores_and_one_login_per_role():
     assert StaffAssignment.objects.get(employee__user=admin).role == Role.objects.get(
         code="group_admin")
     assert "core.manage_staff" in store_permissions(admin, Store.objects.get(code="SH01"))
-    assert len(ctx.logins) == 2 * len(store_roles) + 2
+    # One login per role and store (the departments add more staff, e.g. technicians 2–4).
+    printed = {username for username, _role, _store in ctx.logins}
+    assert {f"{s}_{r}" for s in ("bj01", "sh01") for r in store_roles} <= printed
+    assert {"group_admin", "area_manager"} <= printed
     with pytest.raises(RuntimeError, match="empty"):
         build_demo(small=True)
 

@@ -21,6 +21,10 @@ class FollowUpKind(models.TextChoices):
     SALE_BIMONTHLY = "sale_bimonthly", _("Two-monthly contact in the first year")
     BIRTHDAY = "birthday", _("Birthday greeting")
     PURCHASE_ANNIVERSARY = "purchase_anniversary", _("Purchase anniversary")
+    APPOINTMENT_DAY_BEFORE = "appointment_day_before", _("Appointment confirmation (day before)")
+    APPOINTMENT_HOUR_BEFORE = "appointment_hour_before", _(
+        "Appointment reminder (hour before)")
+    SERVICE_CALL = "service_call", _("Call after a service visit")
 
 
 @colored(pending="primary", done="success", unreachable="warning", cancelled="secondary")

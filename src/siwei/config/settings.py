@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "siwei.crm",
     "siwei.sales",
     "siwei.parts",
+    "siwei.service",
     "siwei.finance",
     "siwei.care",
     "siwei.demo",
@@ -238,7 +239,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"LossReasonEnum": "siwei.crm.models.LossReason"},
+    "ENUM_NAME_OVERRIDES": {
+        "LossReasonEnum": "siwei.crm.models.LossReason",
+        "CustomerCategoryEnum": "siwei.crm.models.CustomerCategory",
+        "ROCategoryEnum": "siwei.service.models.ROCategory",
+    },
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

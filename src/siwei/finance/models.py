@@ -37,7 +37,8 @@ class Payment(StoreOwnedModel):
                                       editable=False)
     sales_order = models.ForeignKey("sales.SalesOrder", on_delete=models.PROTECT, null=True,
                                     blank=True, related_name="payments")
-    repair_order_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    repair_order = models.ForeignKey("service.RepairOrder", on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="payments")
     kind = models.CharField(_("kind"), max_length=20, choices=PaymentKind)
     method = models.CharField(_("method"), max_length=20, choices=PaymentMethod)
     amount = MoneyField(_("amount"))

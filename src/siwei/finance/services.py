@@ -21,11 +21,18 @@ from .models import Payment, PaymentKind, PaymentMethod
 
 @transaction.atomic
 def payment_record(*, actor, store: Store, amount: Decimal, method: str, sales_order=None,
-                   kind: str | None = None, reference: str = "", note: str = "") -> Payment:
-    """Record money received (positive) or refunded (negative). A refund needs a manager's
-    approval: the user recording it must hold ``finance.approve_refund``."""
-    if sales_order is None:
-        raise ValidationError({"sales_order": [_("Name the order the payment is for.")]})
+                   repair_order=None, kind: str | None = None, reference: str = "",
+                   note: str = "") -> Payment:
+    """Record money received (positive) or refunded (negative) against a sales order or a
+    repair order. A refund needs a manager's approval: the user recording it must hold
+    ``finance.approve_refund``."""
+    if (sales_order is None) == (repair_order is None):
+        raise ValidationError({"sales_order": [
+            _("Name the sales order or the repair order the payment is for.")]})
+    if repair_order is not None:
+        return _repair_order_payment(actor=actor, store=store, amount=amount, method=method,
+                                     repair_order=repair_order, reference=reference,
+                                     note=note)
     from siwei.sales.models import SalesOrder
 
     # Lock the order: payments of one order are recorded one at a time, on fresh totals.
@@ -69,5 +76,43 @@ def payment_record(*, actor, store: Store, amount: Decimal, method: str, sales_o
     order_payment_changed(actor=actor, order=sales_order)
     audit_record(actor=actor, action="payment.record", obj=payment,
                  after={"amount": amount, "method": method, "order": sales_order.number,
+                        "receipt": payment.receipt_number})
+    return payment
+
+
+def _repair_order_payment(*, actor, store: Store, amount, method: str, repair_order,
+                          reference: str, note: str) -> Payment:
+    """Payment of a settled repair order (SV-16); the service department updates the
+    order's paid amount and state through ``ro_payment_changed``."""
+    from siwei.service.models import RepairOrder
+    from siwei.service.services.settlement import ro_payment_changed
+
+    repair_order = RepairOrder.objects.select_for_update(of=("self",)).get(pk=repair_order.pk)
+    if repair_order.store_id != store.pk:
+        raise ValidationError({"repair_order": [_("The order belongs to another store.")]})
+    if method not in PaymentMethod.values:
+        raise ValidationError({"method": [_("Unknown payment method.")]})
+    try:
+        amount = money(amount)
+    except Exception:  # a non-numeric amount from the caller
+        raise ValidationError({"amount": [_("Enter an amount.")]}) from None
+    if amount == 0:
+        raise ValidationError({"amount": [_("The amount cannot be zero.")]})
+    approved_by = None
+    if amount < 0:
+        if not has_store_perm(actor, store, "finance.approve_refund"):
+            raise DomainError("approval_required", _("A refund needs a manager's approval."))
+        if -amount > repair_order.paid:
+            raise ValidationError({"amount": [_("A refund cannot exceed what was paid.")]})
+        approved_by = actor
+    payment = Payment.objects.create(
+        store=store, receipt_number=number_next(store=store, doc_type="RC"),
+        repair_order=repair_order,
+        kind=PaymentKind.REFUND if amount < 0 else PaymentKind.SETTLEMENT, method=method,
+        amount=amount, reference=reference.strip(), cashier=actor, approved_by=approved_by,
+        at=clock.now(), note=note)
+    ro_payment_changed(actor=actor, repair_order=repair_order)
+    audit_record(actor=actor, action="payment.record", obj=payment,
+                 after={"amount": amount, "method": method, "order": repair_order.number,
                         "receipt": payment.receipt_number})
     return payment

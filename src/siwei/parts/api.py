@@ -1,12 +1,9 @@
-"""REST API of the parts department (api.md: ``parts/``, ``locations/``,
-``stock-moves/``, ``purchase-orders/``). Thin: parse, call a service, render."""
+"""REST API of the parts department (api.md). Master data and the ledger here:
+``parts/``, ``suppliers/``, ``locations/``, ``stock-moves/``; the documents in
+``api_documents``. Thin: parse, call a service, render."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django.db.models import Prefetch
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -15,16 +12,16 @@ from rest_framework.response import Response
 from siwei.core.api.base import SiweiAPIMixin, StoreScopedViewSet
 
 from . import services
-from .models import (
-    Location,
-    Part,
-    PurchaseOrder,
-    PurchaseOrderLine,
-    StockMove,
-    Supplier,
+from .api_documents import (
+    NonconformanceViewSet,
+    PurchaseOrderViewSet,
+    ReservationViewSet,
+    StockRequestViewSet,
+    StocktakeViewSet,
+    TransferViewSet,
 )
-from .models.documents import POKind
-from .selectors import other_stores_available, part_stock, parts_for_store
+from .models import Location, Part, StockMove, Supplier
+from .selectors import other_stores_available, part_stock, parts_for_store, suppliers
 
 PART_FIELDS = ["number", "name", "brand", "category", "unit", "compatible_models", "list_price",
                "warranty_price", "insurance_price", "cost", "attribute_class",
@@ -114,28 +111,80 @@ class PartViewSet(SiweiAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
         })
 
 
+class SupplierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Supplier
+        fields = ["id", "name", "kind", "contact", "phone", "payment_terms", "lead_time_days",
+                  "is_active"]
+
+
+class SupplierViewSet(SiweiAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                      mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                      mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """The suppliers of the request store's dealer group (PT-2); ``?q=`` searches name
+    and contact. ``DELETE`` only removes a supplier nothing refers to (409
+    ``supplier_in_use``: deactivate it with ``is_active: false`` instead)."""
+
+    serializer_class = SupplierSerializer
+    queryset = Supplier.objects.none()
+    filterset_fields = ["kind", "is_active"]
+    ordering_fields = ["name", "lead_time_days"]
+    required_permissions = {"list": "parts.view_supplier", "retrieve": "parts.view_supplier",
+                            "create": "parts.add_supplier", "update": "parts.change_supplier",
+                            "partial_update": "parts.change_supplier",
+                            "destroy": "parts.delete_supplier"}
+
+    def get_queryset(self):
+        return suppliers(store=self.request.store, q=self.request.query_params.get("q", ""))
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        supplier = services.supplier_create(actor=request.user, store=request.store,
+                                            group=request.store.group,
+                                            **serializer.validated_data)
+        return Response(self.get_serializer(supplier).data, status=201)
+
+    def update(self, request, *args, **kwargs):
+        supplier = self.get_object()
+        serializer = self.get_serializer(supplier, data=request.data,
+                                         partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        supplier = services.supplier_update(actor=request.user, store=request.store,
+                                            supplier=supplier, **serializer.validated_data)
+        return Response(self.get_serializer(supplier).data)
+
+    def destroy(self, request, *args, **kwargs):
+        services.supplier_delete(actor=request.user, store=request.store,
+                                 supplier=self.get_object())
+        return Response(status=204)
+
+
 class LocationSerializer(serializers.ModelSerializer):
     frozen = serializers.SerializerMethodField()
 
     class Meta:
         model = Location
         fields = ["id", "code", "kind", "zone", "shelf", "level", "is_active", "frozen"]
-        read_only_fields = ["zone", "shelf", "level", "is_active"]
+        read_only_fields = ["zone", "shelf", "level"]
 
     def get_frozen(self, obj) -> bool:
         return obj.frozen_by_id is not None
 
 
 class LocationViewSet(StoreScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                      mixins.CreateModelMixin):
-    """The request store's locations, coded zone-shelf-level (``A-03-2``)."""
+                      mixins.CreateModelMixin, mixins.UpdateModelMixin):
+    """The request store's locations, coded zone-shelf-level (``A-03-2``). ``PATCH`` with
+    ``is_active: false`` deactivates an empty location; the type of a location holding
+    stock does not change (409 ``location_not_empty``)."""
 
     serializer_class = LocationSerializer
     queryset = Location.objects.all()
     filterset_fields = ["kind", "zone", "is_active"]
     ordering_fields = ["code"]
     required_permissions = {"list": "parts.view_location", "retrieve": "parts.view_location",
-                            "create": "parts.add_location"}
+                            "create": "parts.add_location", "update": "parts.change_location",
+                            "partial_update": "parts.change_location"}
 
     def get_queryset(self):
         return Location.objects.for_store(self.request.store).order_by("zone", "shelf", "level",
@@ -147,6 +196,15 @@ class LocationViewSet(StoreScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
         location = services.location_create(actor=request.user, store=request.store,
                                             **serializer.validated_data)
         return Response(self.get_serializer(location).data, status=201)
+
+    def update(self, request, *args, **kwargs):
+        location = self.get_object()
+        serializer = self.get_serializer(location, data=request.data,
+                                         partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        location = services.location_update(actor=request.user, location=location,
+                                            **serializer.validated_data)
+        return Response(self.get_serializer(location).data)
 
 
 class StockMoveSerializer(serializers.ModelSerializer):
@@ -177,142 +235,17 @@ class StockMoveViewSet(StoreScopedViewSet, mixins.ListModelMixin, mixins.Retriev
                 .select_related("part", "location", "lot").order_by("-created_at", "-id"))
 
 
-class POLineSerializer(serializers.ModelSerializer):
-    price = serializers.DecimalField(max_digits=14, decimal_places=2, required=False,
-                                     min_value=0)
-    quantity = serializers.DecimalField(max_digits=14, decimal_places=3,
-                                        min_value=Decimal("0.001"))
-
-    class Meta:
-        model = PurchaseOrderLine
-        fields = ["id", "part", "quantity", "price", "accepted", "rejected"]
-        read_only_fields = ["accepted", "rejected"]
-
-
-class PurchaseOrderSerializer(serializers.ModelSerializer):
-    lines = POLineSerializer(many=True)
-
-    class Meta:
-        model = PurchaseOrder
-        fields = ["id", "number", "supplier", "kind", "status", "document_type", "document_id",
-                  "expected_on", "note", "created_at", "sent_at", "lines"]
-        read_only_fields = ["number", "status", "created_at", "sent_at"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        store = getattr(self.context.get("request"), "store", None)
-        if store is not None:
-            self.fields["supplier"].queryset = Supplier.objects.filter(group_id=store.group_id)
-            self.fields["lines"].child.fields["part"].queryset = Part.objects.filter(
-                group_id=store.group_id)
-
-
-class ReceiveLineSerializer(serializers.Serializer):
-    line = serializers.IntegerField()
-    accepted = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0,
-                                        required=False, default=0)
-    rejected = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0,
-                                        required=False, default=0)
-    location = serializers.IntegerField(required=False, allow_null=True)
-    batch = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-
-
-class ReceiveSerializer(serializers.Serializer):
-    lines = ReceiveLineSerializer(many=True, allow_empty=False)
-
-
-class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-
-
-class PurchaseOrderViewSet(StoreScopedViewSet, mixins.ListModelMixin,
-                           mixins.RetrieveModelMixin, mixins.CreateModelMixin):
-    """Purchase orders of the request's store; actions ``send``, ``receive``,
-    ``cancel``, ``close`` return the updated order."""
-
-    serializer_class = PurchaseOrderSerializer
-    queryset = PurchaseOrder.objects.all()
-    filterset_fields = ["status", "supplier", "kind", "document_type", "document_id"]
-    ordering_fields = ["created_at", "number"]
-    required_permissions = {"list": "parts.view_purchaseorder",
-                            "retrieve": "parts.view_purchaseorder",
-                            "create": "parts.manage_purchasing", "send": "parts.manage_purchasing",
-                            "cancel": "parts.manage_purchasing", "close": "parts.manage_purchasing",
-                            "receive": "parts.receive_stock"}
-
-    def get_queryset(self):
-        return (PurchaseOrder.objects.for_store(self.request.store)
-                .prefetch_related(Prefetch("lines", PurchaseOrderLine.objects.order_by("id")))
-                .order_by("-created_at", "-id"))
-
-    def _render(self, order, status=200):
-        return Response(self.get_serializer(self.get_queryset().get(pk=order.pk)).data,
-                        status=status)
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        order = services.purchase_order_create(
-            actor=request.user, store=request.store, supplier=data["supplier"],
-            lines=data["lines"], kind=data.get("kind", POKind.STOCK),
-            document_type=data.get("document_type", ""), document_id=data.get("document_id", ""),
-            expected_on=data.get("expected_on"), note=data.get("note", ""))
-        return self._render(order, 201)
-
-    @extend_schema(request=None, responses=PurchaseOrderSerializer)
-    @action(detail=True, methods=["post"])
-    def send(self, request, pk=None):
-        return self._render(services.purchase_order_send(actor=request.user,
-                                                         order=self.get_object()))
-
-    @extend_schema(request=CancelSerializer, responses=PurchaseOrderSerializer)
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        body = CancelSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._render(services.purchase_order_cancel(
-            actor=request.user, order=self.get_object(), reason=body.validated_data["reason"]))
-
-    @extend_schema(request=None, responses=PurchaseOrderSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        return self._render(services.purchase_order_close(actor=request.user,
-                                                          order=self.get_object()))
-
-    @extend_schema(request=ReceiveSerializer, responses=PurchaseOrderSerializer)
-    @action(detail=True, methods=["post"])
-    def receive(self, request, pk=None):
-        """Receive ``lines: [{"line", "accepted", "rejected", "location", "batch"}]``."""
-        order = self.get_object()
-        body = ReceiveSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        lines = {line.pk: line for line in order.lines.all()}
-        locations = Location.objects.for_store(request.store)
-        entries = []
-        for row in body.validated_data["lines"]:
-            if row["line"] not in lines:
-                raise serializers.ValidationError(
-                    {"lines": [_("Line %(id)s is not on this order.") % {"id": row["line"]}]})
-            location = None
-            if row.get("location"):
-                location = locations.filter(pk=row["location"]).first()
-                if location is None:
-                    raise serializers.ValidationError(
-                        {"location": [_("Unknown location %(id)s.") % {"id": row["location"]}]})
-            entries.append(services.ReceiptLine(
-                line=lines[row["line"]], accepted=row["accepted"], rejected=row["rejected"],
-                location=location, batch=row["batch"], reason=row["reason"]))
-        return self._render(services.purchase_order_receive(actor=request.user, order=order,
-                                                            lines=entries))
-
-
 def register(router) -> None:
     router.register("parts", PartViewSet, basename="part")
+    router.register("suppliers", SupplierViewSet, basename="supplier")
     router.register("locations", LocationViewSet, basename="location")
     router.register("stock-moves", StockMoveViewSet, basename="stock-move")
+    router.register("stock-requests", StockRequestViewSet, basename="stock-request")
+    router.register("reservations", ReservationViewSet, basename="reservation")
     router.register("purchase-orders", PurchaseOrderViewSet, basename="purchase-order")
+    router.register("nonconformances", NonconformanceViewSet, basename="nonconformance")
+    router.register("transfers", TransferViewSet, basename="transfer")
+    router.register("stocktakes", StocktakeViewSet, basename="stocktake")
 
 
 __all__ = ["register"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Location, LocationKind, Part, Supplier
 from .models.catalog import ISSUABLE_KINDS
@@ -21,11 +23,28 @@ class PartNumberField(forms.CharField):
         self.group_id = group_id
 
     def clean(self, value):
-        number = super().clean(value).strip().replace(" ", "").upper()
-        part = Part.objects.filter(group_id=self.group_id, number=number).first()
+        entered = super().clean(value).strip().upper()
+        if not entered and not self.required:
+            return None
+        compact = entered.replace(" ", "").replace("-", "")
+        part = (Part.objects.filter(group_id=self.group_id, number__in={entered, compact})
+                .order_by("pk").first())
         if part is None:
-            raise forms.ValidationError(_("There is no part %(number)s.") % {"number": number})
+            raise forms.ValidationError(_("There is no part %(number)s.") % {"number": entered})
         return part
+
+
+def styled(form: forms.BaseForm) -> None:
+    """Bootstrap classes on the widgets of a form."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs.setdefault("class", css)
 
 
 def _quantity(label, required=True, minimum="0.001"):
@@ -138,3 +157,137 @@ def receiving_locations(store):
     return Location.objects.filter(store=store, is_active=True, kind__in=[
         LocationKind.NORMAL, LocationKind.RESERVE, LocationKind.INSPECTION]).order_by(
         "zone", "shelf", "level")
+
+
+class PartForm(forms.ModelForm):
+    """PT-1 part master data. The superseding part is entered by its number."""
+
+    superseded_by = PartNumberField(label=pgettext_lazy("parts", "Superseded by"),
+                                    required=False,
+                                    help_text=_("The part number that replaces this part."))
+
+    class Meta:
+        model = Part
+        fields = ["number", "name", "brand", "category", "unit", "compatible_models",
+                  "cost", "list_price", "warranty_price", "insurance_price",
+                  "attribute_class", "order_cycle_days", "lead_time_days", "pack_size",
+                  "default_supplier", "superseded_by", "is_key_part", "is_accessory"]
+        # Labels with a context: the same English words mean other things elsewhere
+        # (a customer's category, an order number …).
+        labels = {
+            "number": pgettext_lazy("parts", "Part number"),
+            "name": pgettext_lazy("parts", "Part name"),
+            "brand": pgettext_lazy("parts", "Brand"),
+            "category": pgettext_lazy("parts", "Category"),
+            "unit": pgettext_lazy("parts", "Unit"),
+            "compatible_models": pgettext_lazy("parts", "Compatible models"),
+            "cost": pgettext_lazy("parts", "Purchase cost"),
+            "list_price": pgettext_lazy("parts", "Retail price"),
+            "warranty_price": pgettext_lazy("parts", "Warranty price"),
+            "insurance_price": pgettext_lazy("parts", "Insurance price"),
+            "attribute_class": pgettext_lazy("parts", "Attribute class"),
+            "order_cycle_days": pgettext_lazy("parts", "Order cycle O/C (days)"),
+            "lead_time_days": pgettext_lazy("parts", "Lead time L/T (days)"),
+            "pack_size": pgettext_lazy("parts", "Pack size"),
+            "default_supplier": pgettext_lazy("parts", "Default supplier"),
+            "is_key_part": pgettext_lazy("parts", "Key/safety part (batch traced)"),
+            "is_accessory": pgettext_lazy("parts", "Accessory (精品)"),
+        }
+        help_texts = {
+            "attribute_class": _("A wear and consumable parts (high use); B common parts "
+                                 "(moderate use, affect driving); C expensive assemblies "
+                                 "(rarely fail, not stocked at the store)."),
+            "order_cycle_days": _("Days between two orders to the supplier."),
+            "lead_time_days": _("Days from order to delivery."),
+            "pack_size": _("Reorder suggestions are rounded up to whole packs."),
+        }
+
+    def __init__(self, *args, store=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["superseded_by"].group_id = store.group_id
+        if self.instance.pk and self.instance.superseded_by_id:
+            self.initial["superseded_by"] = self.instance.superseded_by.number
+        current = self.instance.default_supplier_id
+        self.fields["default_supplier"].queryset = Supplier.objects.filter(
+            group_id=store.group_id).filter(
+            models.Q(is_active=True) | models.Q(pk=current or 0)).order_by("name")
+        for name in ("list_price", "warranty_price", "insurance_price", "cost"):
+            self.fields[name].min_value = Decimal("0")
+            self.fields[name].widget.attrs.update({"min": "0", "step": "0.01"})
+        self.fields["pack_size"].widget.attrs.update({"min": "0.001", "step": "any"})
+        styled(self)
+
+    def clean_superseded_by(self):
+        successor = self.cleaned_data["superseded_by"]
+        if successor is not None and successor.pk == self.instance.pk:
+            raise forms.ValidationError(_("A part cannot supersede itself."))
+        return successor
+
+    def _post_clean(self):
+        # The service validates the part; the form only parses the input.
+        pass
+
+    def service_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class SupplierForm(forms.ModelForm):
+    """PT-2 supplier."""
+
+    class Meta:
+        model = Supplier
+        fields = ["name", "kind", "contact", "phone", "payment_terms", "lead_time_days",
+                  "is_active"]
+        labels = {
+            "name": pgettext_lazy("parts", "Supplier name"),
+            "kind": pgettext_lazy("parts", "Supplier type"),
+            "contact": pgettext_lazy("parts", "Contact person"),
+            "phone": pgettext_lazy("parts", "Phone"),
+            "payment_terms": pgettext_lazy("parts", "Payment terms"),
+            "lead_time_days": pgettext_lazy("parts", "Lead time (days)"),
+            "is_active": pgettext_lazy("parts", "Active (offered for new orders)"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        styled(self)
+
+    def _post_clean(self):
+        pass
+
+    def service_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+USER_KINDS = [(k.value, k.label) for k in (LocationKind.NORMAL, LocationKind.INSPECTION,
+                                            LocationKind.NONCONFORMING, LocationKind.RESERVE)]
+
+
+class LocationForm(forms.Form):
+    """PT-3 location: zone-shelf-level code and type."""
+
+    code = forms.CharField(label=_("Code"), max_length=20,
+                           help_text=_("Zone-shelf-level, for example A-03-2: zone A, shelf 3, "
+                                       "level 2."))
+    kind = forms.ChoiceField(label=_("Type"), choices=USER_KINDS, initial=LocationKind.NORMAL)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        styled(self)
+
+
+class FoundPartForm(forms.Form):
+    """PT-12: a part found on a counted location that is not on the count sheet."""
+
+    part = PartNumberField()
+    location = forms.ModelChoiceField(label=_("Location"), queryset=Location.objects.none())
+    counted_quantity = _quantity(_("Counted quantity"), minimum="0")
+    batch = forms.CharField(label=_("Batch number"), max_length=40, required=False,
+                            help_text=_("Required for key/safety parts."))
+
+    def __init__(self, *args, stocktake=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["part"].group_id = stocktake.store.group_id
+        self.fields["location"].queryset = Location.objects.filter(
+            frozen_by=stocktake).order_by("zone", "shelf", "level", "code")
+        styled(self)

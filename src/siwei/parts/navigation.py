@@ -18,4 +18,10 @@ NAV = [
             SECTION, 450),
     NavItem(_("Parts analysis"), "parts:analysis", "bar-chart", "parts.view_parts_analysis",
             SECTION, 460),
+    # Master data: offered in the menu to those who keep it (the parts manager); the
+    # lists themselves open for anyone who may view them.
+    NavItem(_("Suppliers"), "parts:suppliers", "building", "parts.change_supplier",
+            SECTION, 470),
+    NavItem(_("Locations"), "parts:locations", "grid-3x3", "parts.change_location",
+            SECTION, 480),
 ]

@@ -13,7 +13,8 @@ MANAGER = [
     *CLERK,
     "parts.manage_purchasing", "parts.approve_transfer", "parts.approve_stocktake",
     "parts.view_parts_analysis", "parts.add_part", "parts.change_part",
-    "parts.add_supplier", "parts.change_supplier", "parts.add_location",
+    "parts.add_supplier", "parts.change_supplier", "parts.delete_supplier",
+    "parts.add_location",
     "parts.change_location", "parts.add_purchaseorder", "parts.change_purchaseorder",
 ]
 

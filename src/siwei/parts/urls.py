@@ -1,12 +1,22 @@
 from django.urls import path
 
-from . import views, views_analysis, views_documents
+from . import views, views_analysis, views_catalog, views_documents
 
 app_name = "parts"
 
 urlpatterns = [
     path("", views.stock, name="stock"),
+    path("part/new/", views_catalog.part_create, name="part-create"),
     path("part/<int:pk>/", views.part_detail, name="part"),
+    path("part/<int:pk>/edit/", views_catalog.part_edit, name="part-edit"),
+    path("suppliers/", views_catalog.supplier_list, name="suppliers"),
+    path("suppliers/new/", views_catalog.supplier_create, name="supplier-create"),
+    path("suppliers/<int:pk>/edit/", views_catalog.supplier_edit, name="supplier-edit"),
+    path("locations/", views_catalog.location_list, name="locations"),
+    path("locations/<int:pk>/edit/", views_catalog.location_edit, name="location-edit"),
+    path("locations/<int:pk>/active/", views_catalog.location_active, name="location-active"),
+    path("nonconformances/<int:pk>/photo/", views_catalog.nonconformance_photo,
+         name="nonconformance-photo"),
     path("labels/", views.labels, name="labels"),
     path("queue/", views.queue, name="queue"),
     path("queue/<int:pk>/issue/", views.queue_issue, name="queue-issue"),

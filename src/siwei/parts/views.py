@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from siwei.core.errors import DomainError
@@ -44,6 +45,16 @@ def error_message(exc: Exception) -> str:
     return str(exc)
 
 
+def form_errors(form, exc: Exception) -> None:
+    """Show a service's refusal on the form: field errors at their fields, the rest
+    (business rules, permission) above the form."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error_message(exc))
+
+
 @require_store_perm("parts.view_stock")
 def stock(request: HttpRequest) -> HttpResponse:
     """Stock lookup by number, name, pinyin or location; other stores when short."""
@@ -56,8 +67,9 @@ def stock(request: HttpRequest) -> HttpResponse:
                             in_stock=request.GET.get("in_stock") == "1")
     if wants_xlsx(request):
         return xlsx_response("stock", [(_("Stock"), [
-            _("Part number"), _("Part name"), _("Category"), _("Unit"), _("On hand"), _("Reserved"),
-            _("Available"), _("Moving average cost"), _("Retail price"), _("ABC class")],
+            _("Part number"), _("Part name"), pgettext("parts", "Category"), _("Unit"),
+            _("On hand"), _("Reserved"), _("Available"), _("Moving average cost"),
+            _("Retail price"), _("ABC class")],
             ([p.number, p.name, p.category, p.unit, p.on_hand, p.reserved, p.available,
               p.average_cost, p.list_price, p.abc_class or ""]
              for p in parts[:XLSX_ROW_LIMIT]))])
@@ -66,17 +78,21 @@ def stock(request: HttpRequest) -> HttpResponse:
     others = other_stores_available(store=store, part_ids=short) if short else {}
     for part in page:
         part.elsewhere = others.get(part.pk, [])
-    return render(request, "parts/stock.html", {"page": page, "q": q, "location": location,
-                                                "location_code": request.GET.get("location", "")})
+    return render(request, "parts/stock.html", {
+        "page": page, "q": q, "location": location,
+        "location_code": request.GET.get("location", ""),
+        "can_add_part": has_store_perm(request.user, store, "parts.add_part")})
 
 
 @require_store_perm("parts.view_stock")
 def part_detail(request: HttpRequest, pk: int) -> HttpResponse:
     store = request.store
-    part = get_object_or_404(parts_for_store(store=store), pk=pk)
+    part = get_object_or_404(parts_for_store(store=store).select_related("superseded_by"),
+                             pk=pk)
     can_see_ledger = has_store_perm(request.user, store, "parts.view_stockmove")
     return render(request, "parts/part_detail.html", {
         "part": part, "rows": part_stock(store=store, part=part),
+        "can_edit": has_store_perm(request.user, store, "parts.change_part"),
         "others": other_stores_available(store=store, part_ids=[part.pk]).get(part.pk, []),
         "moves": stock_moves(store=store, part=part)[:20] if can_see_ledger else None,
     })
@@ -131,8 +147,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = issue_queue(store=store)
     if wants_xlsx(request):
         return xlsx_response("issue-queue", [(_("Issue queue"), [
-            _("Number"), _("Requested"), _("Part number"), _("Part name"), _("Requested quantity"),
-            _("Issued quantity"), _("Available"), _("Document")],
+            pgettext("parts", "Number"), _("Requested"), _("Part number"), _("Part name"),
+            _("Requested quantity"), _("Issued quantity"), _("Available"), _("Document")],
             ([r.number, r.requested_at, r.part.number, r.part.name, r.quantity, r.issued,
               r.available, r.reference] for r in rows[:XLSX_ROW_LIMIT]))])
     return render(request, "parts/queue.html", {

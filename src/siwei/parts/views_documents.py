@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from siwei.core.errors import DomainError
@@ -18,12 +19,18 @@ from siwei.core.permissions import has_store_perm
 from siwei.core.views import require_store_perm
 
 from . import services
-from .forms import PurchaseOrderForm, StocktakeForm, TransferForm, receiving_locations
-from .models import Location, POStatus, PurchaseOrder, Stocktake
+from .forms import (
+    FoundPartForm,
+    PurchaseOrderForm,
+    StocktakeForm,
+    TransferForm,
+    receiving_locations,
+)
+from .models import Location, Nonconformance, POStatus, PurchaseOrder, Stocktake
 from .models.catalog import ISSUABLE_KINDS
 from .models.documents import PO_FLOW, STOCKTAKE_FLOW, TRANSFER_FLOW
 from .selectors import purchase_orders, stocktakes, transfers_of
-from .views import XLSX_ROW_LIMIT, error_message, wants_xlsx
+from .views import XLSX_ROW_LIMIT, error_message, form_errors, wants_xlsx
 
 ERRORS = (DomainError, ValidationError, PermissionDenied)
 
@@ -35,7 +42,8 @@ def po_list(request: HttpRequest) -> HttpResponse:
     orders = purchase_orders(store=request.store, status=status, q=request.GET.get("q", ""))
     if wants_xlsx(request):
         return xlsx_response("purchase-orders", [(_("Purchase orders"), [
-            _("Number"), _("Supplier"), _("Kind"), _("Status"), _("Created"), _("Total")],
+            pgettext("parts", "Number"), _("Supplier"), _("Kind"), _("Status"), _("Created"),
+            _("Total")],
             ([o.number, o.supplier.name, o.get_kind_display(), o.get_status_display(),
               o.created_at, o.total] for o in orders[:XLSX_ROW_LIMIT]))])
     return render(request, "parts/po_list.html", {
@@ -85,7 +93,8 @@ def po_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 rejected=_decimal(request.POST.get(f"rejected_{line.pk}", "")),
                 location=locations.get(request.POST.get(f"location_{line.pk}", "")),
                 batch=request.POST.get(f"batch_{line.pk}", ""),
-                reason=request.POST.get(f"reason_{line.pk}", ""))
+                reason=request.POST.get(f"reason_{line.pk}", ""),
+                photo=request.FILES.get(f"photo_{line.pk}"))
                 for line in lines]
             entries = [e for e in entries if e.accepted or e.rejected]
             services.purchase_order_receive(actor=request.user, order=order, lines=entries)
@@ -96,6 +105,8 @@ def po_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("parts:po-detail", pk=order.pk)
     return render(request, "parts/po_detail.html", {
         "order": order, "lines": lines, "locations": receiving_locations(store),
+        "nonconformances": Nonconformance.objects.filter(po_line__order=order)
+        .select_related("part").order_by("id"),
         "actions": PO_FLOW.actions_from(order.status),
         "can_receive": has_store_perm(request.user, store, "parts.receive_stock")
         and PO_FLOW.allowed(order.status, "receive_part"),
@@ -146,33 +157,55 @@ def stocktake_detail(request: HttpRequest, pk: int) -> HttpResponse:
     store = request.store
     stocktake = get_object_or_404(Stocktake.objects.for_store(store), pk=pk)
     lines = stocktake.lines.select_related("part", "location", "lot")
+    action = request.POST.get("action", "count")
+    found_form = FoundPartForm(request.POST if action == "found" else None, stocktake=stocktake)
     if request.method == "POST":
-        action = request.POST.get("action", "count")
         try:
-            if action == "count":
+            if action in {"count", "found"}:
+                # The counts typed so far are saved with every post of the sheet.
                 counts = {key[6:]: value.strip() for key, value in request.POST.items()
                           if key.startswith("count_") and key[6:].isdigit()}
-                services.stocktake_count(actor=request.user, stocktake=stocktake,
-                                         counts=counts)
-                messages.success(request, _("Counts saved."))
+                if counts or action == "count":
+                    services.stocktake_count(actor=request.user, stocktake=stocktake,
+                                             counts=counts)
+                    messages.success(request, _("Counts saved."))
+            if action == "found":
+                if found_form.is_valid():
+                    try:
+                        line = services.stocktake_add_line(actor=request.user,
+                                                           stocktake=stocktake,
+                                                           **found_form.cleaned_data)
+                    except ValidationError as exc:
+                        form_errors(found_form, exc)
+                    else:
+                        messages.success(request,
+                                         _("%(part)s added to the count sheet at %(code)s.")
+                                         % {"part": line.part.number,
+                                            "code": line.location.code})
+                        return redirect("parts:stocktake-detail", pk=pk)
             elif action in {"submit", "approve", "cancel", "reopen"}:
                 getattr(services, f"stocktake_{action}")(actor=request.user, stocktake=stocktake)
         except ERRORS as exc:
             messages.error(request, error_message(exc))
-        return redirect("parts:stocktake-detail", pk=pk)
+            return redirect("parts:stocktake-detail", pk=pk)
+        if action != "found":
+            return redirect("parts:stocktake-detail", pk=pk)
     if wants_xlsx(request):
         return xlsx_response(stocktake.number, [(_("Count sheet"), [
             _("Location"), _("Part number"), _("Part name"), _("Batch number"),
             _("System quantity"), _("Counted quantity"), _("Variance"), _("Variance value")],
-            ([li.location.code, li.part.number, li.part.name, li.lot.batch, li.system_quantity,
+            ([li.location.code, li.part.number, li.part.name, li.batch, li.system_quantity,
               li.counted_quantity, li.variance, li.variance_value] for li in lines))])
     rows = list(lines)
     value = sum((li.variance_value for li in rows if li.variance_value), Decimal("0.00"))
+    can_count = has_store_perm(request.user, store, "parts.count_stock")
     return render(request, "parts/stocktake_detail.html", {
         "stocktake": stocktake, "lines": rows, "variance_value": value,
         "variances": sum(1 for li in rows if li.variance),
         "actions": STOCKTAKE_FLOW.actions_from(stocktake.status),
-        "can_count": has_store_perm(request.user, store, "parts.count_stock"),
+        "found_form": found_form if can_count and STOCKTAKE_FLOW.allowed(
+            stocktake.status, "count") else None,
+        "can_count": can_count,
         "can_approve": has_store_perm(request.user, store, "parts.approve_stocktake")})
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from siwei.core.enums import colored
 from siwei.core.fields import MoneyField, QuantityField
@@ -60,7 +61,7 @@ class Part(models.Model):
     number = models.CharField(_("part number"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
     brand = models.CharField(_("brand"), max_length=50, blank=True)
-    category = models.CharField(_("category"), max_length=50, blank=True)
+    category = models.CharField(pgettext_lazy("parts", "category"), max_length=50, blank=True)
     unit = models.CharField(_("unit"), max_length=10, default="个")
     compatible_models = models.CharField(_("compatible models"), max_length=300, blank=True)
     list_price = MoneyField(_("retail price"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from siwei.core.enums import Transitions, colored
 from siwei.core.fields import MoneyField, QuantityField
@@ -20,8 +21,8 @@ class POStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SENT = "sent", _("Sent")
     PARTLY_RECEIVED = "partly_received", _("Partly received")
-    RECEIVED = "received", _("Received")
-    CLOSED = "closed", _("Closed")
+    RECEIVED = "received", pgettext_lazy("parts", "Received")
+    CLOSED = "closed", pgettext_lazy("parts", "Closed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -115,7 +116,8 @@ class Nonconformance(StoreOwnedModel):
     lot = models.ForeignKey("parts.Lot", on_delete=models.PROTECT, related_name="+")
     quantity = QuantityField(_("quantity"))
     reason = models.CharField(_("reason"), max_length=200)
-    photo = models.FileField(_("photo"), upload_to="parts/nonconformance/%Y/%m/", blank=True)
+    photo = models.FileField(pgettext_lazy("parts", "photo"),
+                             upload_to="parts/nonconformance/%Y/%m/", blank=True)
     is_resolved = models.BooleanField(_("resolved"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
@@ -138,7 +140,7 @@ class TransferStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     APPROVED = "approved", _("Approved")
     SHIPPED = "shipped", _("Shipped")
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("parts", "Received")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -243,12 +245,21 @@ class Stocktake(StoreOwnedModel):
 
 
 class StocktakeLine(StoreOwnedModel):
-    """One part/location/lot on the count sheet: system quantity frozen at the start."""
+    """One part/location/lot on the count sheet: system quantity frozen at the start.
+    A part the counter finds on a frozen location without a line gets a line of its own
+    (``is_found``, system quantity zero), so its variance is posted on approval."""
 
     stocktake = models.ForeignKey(Stocktake, on_delete=models.CASCADE, related_name="lines")
-    part = models.ForeignKey("parts.Part", on_delete=models.PROTECT, related_name="+")
-    location = models.ForeignKey("parts.Location", on_delete=models.PROTECT, related_name="+")
-    lot = models.ForeignKey("parts.Lot", on_delete=models.PROTECT, related_name="+")
+    part = models.ForeignKey("parts.Part", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("part"))
+    location = models.ForeignKey("parts.Location", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("location"))
+    # A part found on a counted location but not on the sheet has no lot until the
+    # approval puts it into stock as a new lot.
+    lot = models.ForeignKey("parts.Lot", on_delete=models.PROTECT, related_name="+",
+                            null=True, blank=True)
+    batch = models.CharField(_("batch number"), max_length=40, blank=True)
+    is_found = models.BooleanField(_("found during the count"), default=False)
     system_quantity = QuantityField(_("system quantity"))
     counted_quantity = QuantityField(_("counted quantity"), null=True, blank=True, default=None)
     unit_cost = MoneyField(_("unit cost"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from siwei.core.enums import colored
 from siwei.core.fields import MoneyField, QuantityField
@@ -59,7 +60,7 @@ class Lot(StoreOwnedModel):
 class MoveKind(models.TextChoices):
     RECEIPT = "receipt", _("Receipt")
     ISSUE = "issue", _("Issue")
-    RETURN = "return", _("Return")
+    RETURN = "return", pgettext_lazy("parts", "Return")
     TRANSFER_OUT = "transfer_out", _("Transfer out")
     TRANSFER_IN = "transfer_in", _("Transfer in")
     ADJUSTMENT = "adjustment", _("Stocktake adjustment")
@@ -140,7 +141,7 @@ class StockBalance(StoreOwnedModel):
 
 @colored(open="primary", consumed="success", released="secondary")
 class ReservationStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("parts", "Open")
     CONSUMED = "consumed", _("Issued")
     RELEASED = "released", _("Released")
 

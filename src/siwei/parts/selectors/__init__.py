@@ -6,6 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import (
+    Count,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -24,10 +25,12 @@ from ..models import (
     PartStore,
     PurchaseOrder,
     RequestStatus,
+    Reservation,
     StockBalance,
     StockMove,
     StockRequest,
     Stocktake,
+    Supplier,
     Transfer,
 )
 
@@ -121,11 +124,11 @@ def batch_trace(*, stores, batch: str) -> QuerySet[StockMove]:
             .order_by("created_at", "id"))
 
 
-def issue_queue(*, store) -> QuerySet[StockRequest]:
-    """PT-10 requests waiting for the clerk, oldest first, with what is available."""
+def stock_requests(*, store) -> QuerySet[StockRequest]:
+    """PT-10 requests of the store in any state, oldest first, with what is available
+    of the part now."""
     zero = Value(Decimal("0.000"), output_field=QTY)
     return (StockRequest.objects.for_store(store)
-            .filter(status__in=[RequestStatus.OPEN, RequestStatus.PARTLY_ISSUED])
             .annotate(here=FilteredRelation("part__store_rows",
                                             condition=Q(part__store_rows__store=store)))
             .annotate(available=ExpressionWrapper(
@@ -133,6 +136,47 @@ def issue_queue(*, store) -> QuerySet[StockRequest]:
                 output_field=QTY))
             .select_related("part", "requested_by__employee")
             .order_by("requested_at", "id"))
+
+
+def issue_queue(*, store) -> QuerySet[StockRequest]:
+    """PT-10 requests waiting for the clerk, oldest first, with what is available."""
+    return stock_requests(store=store).filter(
+        status__in=[RequestStatus.OPEN, RequestStatus.PARTLY_ISSUED])
+
+
+def reservations(*, store) -> QuerySet[Reservation]:
+    """PT-9 reservations of the store, newest first."""
+    return (Reservation.objects.for_store(store).select_related("part", "location")
+            .order_by("-created_at", "-id"))
+
+
+def suppliers(*, store, q: str = "", active: bool | None = None) -> QuerySet[Supplier]:
+    """PT-2 suppliers of the store's group; ``q`` searches name and contact."""
+    rows = Supplier.objects.filter(group_id=store.group_id)
+    if q:
+        rows = rows.filter(Q(name__icontains=q.strip()) | Q(contact__icontains=q.strip()))
+    if active is not None:
+        rows = rows.filter(is_active=active)
+    return rows.order_by("name", "id")
+
+
+def locations(*, store, q: str = "", kind: str = "",
+              active: bool | None = None) -> QuerySet[Location]:
+    """PT-3 locations of the store in pick order, with the quantity they hold and the
+    number of parts on them."""
+    rows = (Location.objects.for_store(store)
+            .annotate(held=Coalesce(Sum("balances__quantity"), Value(Decimal("0.000")),
+                                    output_field=QTY),
+                      parts=Count("balances__part", filter=Q(balances__quantity__gt=0),
+                                  distinct=True))
+            .select_related("frozen_by"))
+    if q:
+        rows = rows.filter(code__startswith=q.strip().upper())
+    if kind:
+        rows = rows.filter(kind=kind)
+    if active is not None:
+        rows = rows.filter(is_active=active)
+    return rows.order_by("zone", "shelf", "level", "code")
 
 
 def purchase_orders(*, store, status: str = "", q: str = "") -> QuerySet[PurchaseOrder]:
@@ -181,7 +225,8 @@ def part_store_differences(*, store) -> list[int]:
 
 
 __all__ = [
-    "MoveKind", "batch_trace", "issue_queue", "ledger_differences", "other_stores_available",
-    "part_search", "part_stock", "part_store_differences", "parts_for_store",
-    "purchase_orders", "stock_moves", "stocktakes", "transfers_of",
+    "MoveKind", "batch_trace", "issue_queue", "ledger_differences", "locations",
+    "other_stores_available", "part_search", "part_stock", "part_store_differences",
+    "parts_for_store", "purchase_orders", "reservations", "stock_moves", "stock_requests",
+    "stocktakes", "suppliers", "transfers_of",
 ]

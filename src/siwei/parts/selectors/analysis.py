@@ -304,11 +304,12 @@ def _requests(store, since):
 
 
 def stocktake_accuracy(*, store) -> Decimal | None:
-    """Percent of counted lines of approved stocktakes (12 months) without variance."""
+    """Percent of counted lines of approved stocktakes (12 months) without variance. A
+    found part entered by mistake and counted zero is no line of the book."""
     since = _aware(month_start(clock.today(), 12))
     agg = StocktakeLine.objects.filter(
         store=store, stocktake__status=StocktakeStatus.APPROVED,
-        stocktake__approved_at__gte=since).aggregate(
+        stocktake__approved_at__gte=since).exclude(is_found=True, counted_quantity=0).aggregate(
         total=Count("id"), exact=Count("id", filter=Q(counted_quantity=F("system_quantity"))))
     if not agg["total"]:
         return None

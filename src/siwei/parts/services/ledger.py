@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from siwei.core import clock
 from siwei.core.audit import audit_record
+from siwei.core.enums import Transitions
 from siwei.core.errors import DomainError
 from siwei.core.fields import ZERO, money
 from siwei.core.fields import quantity as to_qty
@@ -146,20 +147,28 @@ def receive_lot(*, actor, store, part: Part, qty: Decimal, unit_cost: Decimal,
                              inbound_date=inbound_date or clock.today(), supplier=supplier,
                              created_at=at)
     if update_average:
-        held = ps.on_hand + ps.blocked
-        total = held + qty
-        before = ps.average_cost
-        if held <= 0 or total <= 0:
-            ps.average_cost = unit_cost
-        else:
-            ps.average_cost = money((held * ps.average_cost + qty * unit_cost) / total)
-        if before != ps.average_cost:
-            audit_record(actor=actor, action="parts.average_cost", obj=part, store=store,
-                         before={"average_cost": before}, after={"average_cost": ps.average_cost})
+        apply_average_cost(actor=actor, store=store, part=part, ps=ps, qty=qty,
+                           unit_cost=unit_cost)
     move = post_move(ps=ps, part=part, location=location, lot=lot, qty=qty, kind=kind,
                      ref=ref, actor=actor, at=at, note=note)
     _save_part_store(ps)
     return move
+
+
+def apply_average_cost(*, actor, store, part: Part, ps: PartStore, qty: Decimal,
+                       unit_cost: Decimal) -> None:
+    """Moving-average cost after ``qty`` come in at ``unit_cost`` (PT-8); call before
+    posting the move. A change is audited."""
+    held = ps.on_hand + ps.blocked
+    total = held + qty
+    before = ps.average_cost
+    if held <= 0 or total <= 0:
+        ps.average_cost = money(unit_cost)
+    else:
+        ps.average_cost = money((held * ps.average_cost + qty * unit_cost) / total)
+    if before != ps.average_cost:
+        audit_record(actor=actor, action="parts.average_cost", obj=part, store=store,
+                     before={"average_cost": before}, after={"average_cost": ps.average_cost})
 
 
 def _open_reservation(store, part: Part, ref: DocRef) -> Reservation | None:
@@ -387,6 +396,26 @@ def reservation_release(*, actor, store, document_type: str, document_id: str,
         audit_record(actor=actor, action="parts.release", obj=reservation, store=store,
                      after={"quantity": reservation.remaining}, note=reason)
     return released
+
+
+RESERVATION_FLOW = Transitions({"release": ({ReservationStatus.OPEN}, ReservationStatus.RELEASED)})
+
+
+@transaction.atomic
+def reservation_release_one(*, actor, reservation: Reservation, reason: str = "") -> Reservation:
+    """Release one open reservation (PT-9); one already issued or released is
+    ``invalid_transition``."""
+    store = reservation.store
+    require_perm(actor, store, "parts.reserve_stock")
+    lock_part_stores(store, [reservation.part_id])  # the ledger's lock order: part first
+    reservation = _for_update(Reservation.objects.filter(pk=reservation.pk)).get()
+    RESERVATION_FLOW.target(reservation.status, "release")
+    reservation_release(actor=actor, store=store, document_type=reservation.document_type,
+                        document_id=reservation.document_id,
+                        document_line_id=reservation.document_line_id,
+                        part=reservation.part, reason=reason)
+    reservation.refresh_from_db()
+    return reservation
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +31,7 @@ from ..models import (
 from ..models.documents import PO_FLOW, POKind
 from ._common import non_negative_quantity, positive_quantity, require_perm
 from .ledger import DocRef, lock_part_stores, receive_lot
+from .photos import checked_photo, store_photo
 
 PO_DOC = "parts.purchaseorder"
 
@@ -37,7 +39,8 @@ PO_DOC = "parts.purchaseorder"
 @dataclass
 class ReceiptLine:
     """What was counted for one PO line: accepted into ``location``, rejected to the
-    nonconforming location with ``reason``."""
+    nonconforming location with ``reason`` and, optionally, a ``photo`` (an uploaded
+    JPEG, PNG or WebP of at most 5 MB)."""
 
     line: PurchaseOrderLine
     accepted: Decimal
@@ -45,6 +48,7 @@ class ReceiptLine:
     location: Location | None = None
     batch: str = ""
     reason: str = ""
+    photo: Any = None
 
 
 def _group_check(obj, store, field: str) -> None:
@@ -161,8 +165,10 @@ def purchase_order_receive(*, actor, order: PurchaseOrder,
                            lines: list[ReceiptLine]) -> PurchaseOrder:
     """Receive goods against a PO (入库, PT-8): accepted quantity into its location as a
     new lot at the PO price (moving average updated), rejected quantity into the
-    nonconforming location with a nonconformance record. More than the outstanding
-    quantity of a line is refused (``over_receipt``)."""
+    nonconforming location with a nonconformance record (with the photo, if one was
+    given). More than the outstanding quantity of a line is refused (``over_receipt``);
+    a photo that is not a JPEG, PNG or WebP image of at most 5 MB is refused naming the
+    ``photo`` field."""
     store = order.store
     require_perm(actor, store, "parts.receive_stock")
     order = _locked(order)
@@ -191,6 +197,14 @@ def purchase_order_receive(*, actor, order: PurchaseOrder,
                 line=line.pk, outstanding=str(line.outstanding))
     if not any(e.accepted or e.rejected for e in lines):
         raise ValidationError({"lines": [_("Enter an accepted or rejected quantity.")]})
+    for entry in lines:
+        if entry.photo:
+            if not entry.rejected:
+                raise ValidationError({"photo": [
+                    _("Photo of %(part)s: a photo documents rejected goods; enter the rejected "
+                      "quantity.") % {"part": entry.line.part.number}]})
+            entry.photo = checked_photo(entry.photo, subject=entry.line.part.number)
+    photos = []
     stores = lock_part_stores(store, [by_id[i].part_id for i in wanted])
     rejected_to = None
     for entry in lines:
@@ -220,9 +234,14 @@ def purchase_order_receive(*, actor, order: PurchaseOrder,
                 reason=(entry.reason or _("Rejected at receiving inspection"))[:200],
                 created_by=actor if getattr(actor, "is_authenticated", False) else None)
             audit_record(actor=actor, action="parts.nonconformance", obj=record,
-                         after={"quantity": entry.rejected, "reason": record.reason})
+                         after={"quantity": entry.rejected, "reason": record.reason,
+                                "photo": bool(entry.photo)})
+            if entry.photo:
+                photos.append((record, entry.photo))
             line.rejected += entry.rejected
         line.save(update_fields=["accepted", "rejected"])
+    for record, photo in photos:  # files are written once every line went through
+        store_photo(record, photo)
     complete = all(line.outstanding <= 0 for line in by_id.values())
     return _transition(actor, order, "receive_all" if complete else "receive_part")
 

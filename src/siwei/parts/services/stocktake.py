@@ -16,7 +16,9 @@ from siwei.core.numbering import number_next
 
 from ..models import (
     Location,
+    Lot,
     MoveKind,
+    Part,
     PartStore,
     StockBalance,
     Stocktake,
@@ -25,8 +27,9 @@ from ..models import (
 )
 from ..models.catalog import ISSUABLE_KINDS
 from ..models.documents import STOCKTAKE_FLOW
-from ._common import non_negative_quantity, require_perm
-from .ledger import DocRef, _save_part_store, lock_part_stores, post_move
+from ._common import non_negative_quantity, require_perm, same_store
+from .catalog import part_unit_cost
+from .ledger import DocRef, _save_part_store, apply_average_cost, lock_part_stores, post_move
 
 STOCKTAKE_DOC = "parts.stocktake"
 
@@ -63,8 +66,8 @@ def stocktake_create(*, actor, store, locations=None, abc_class: str = "",
     Location.objects.filter(store=store, pk__in=location_ids).update(frozen_by=stocktake)
     StocktakeLine.objects.bulk_create([
         StocktakeLine(store=store, stocktake=stocktake, part_id=b.part_id,
-                      location_id=b.location_id, lot=b.lot, system_quantity=b.quantity,
-                      unit_cost=b.lot.unit_cost) for b in rows])
+                      location_id=b.location_id, lot=b.lot, batch=b.lot.batch,
+                      system_quantity=b.quantity, unit_cost=b.lot.unit_cost) for b in rows])
     audit_record(actor=actor, action="parts.stocktake_create", obj=stocktake,
                  after={"locations": len(location_ids), "lines": len(rows)})
     return stocktake
@@ -80,10 +83,14 @@ def stocktake_count(*, actor, stocktake: Stocktake, counts: dict) -> Stocktake:
     require_perm(actor, stocktake.store, "parts.count_stock")
     stocktake = _locked(stocktake)
     STOCKTAKE_FLOW.target(stocktake.status, "count")
-    lines = {line.pk: line for line in stocktake.lines.filter(pk__in=[int(k) for k in counts])}
+    try:
+        counts = {int(key): value for key, value in counts.items()}
+    except (TypeError, ValueError):
+        raise ValidationError({"counts": [_("This line is not on the count sheet.")]}) from None
+    lines = {line.pk: line for line in stocktake.lines.filter(pk__in=list(counts))}
     changed = []
     for key, value in counts.items():
-        line = lines.get(int(key))
+        line = lines.get(key)
         if line is None:
             raise ValidationError({"counts": [_("This line is not on the count sheet.")]})
         line.counted_quantity = (None if value in (None, "")
@@ -91,6 +98,48 @@ def stocktake_count(*, actor, stocktake: Stocktake, counts: dict) -> Stocktake:
         changed.append(line)
     StocktakeLine.objects.bulk_update(changed, ["counted_quantity"])
     return stocktake
+
+
+@transaction.atomic
+def stocktake_add_line(*, actor, stocktake: Stocktake, part: Part, location: Location,
+                       counted_quantity, batch: str = "") -> StocktakeLine:
+    """The counter found ``part`` on one of the frozen locations but it is not on the
+    count sheet there: a new line with system quantity zero and the count, valued at
+    the store's moving-average cost (the purchase cost if the store never had it).
+    Approval puts it into stock as a new lot. A key/safety part needs its batch number;
+    a part already on the sheet at that location (same batch) is counted on its line."""
+    store = stocktake.store
+    require_perm(actor, store, "parts.count_stock")
+    stocktake = _locked(stocktake)
+    STOCKTAKE_FLOW.target(stocktake.status, "count")
+    if part.group_id != store.group_id:
+        raise ValidationError({"part": [_("This belongs to another dealer group.")]})
+    same_store(location, store, "location")
+    if not Location.objects.filter(pk=location.pk, frozen_by=stocktake).exists():
+        raise ValidationError({"location": [_("Location %(code)s is not counted in this "
+                                              "stocktake.") % {"code": location.code}]})
+    if counted_quantity in (None, ""):
+        raise ValidationError({"counted_quantity": [_("Enter the counted quantity.")]})
+    qty = non_negative_quantity(counted_quantity, "counted_quantity")
+    batch = (batch or "").strip()[:40]
+    if part.is_key_part and not batch:
+        raise ValidationError({"batch": [_("%(part)s is a key/safety part: enter the batch "
+                                           "number.") % {"part": part.number}]})
+    existing = stocktake.lines.filter(part=part, location=location)
+    if part.is_key_part:
+        existing = existing.filter(batch=batch)
+    if existing.exists():
+        raise ValidationError({"part": [_("%(part)s is already on the count sheet at "
+                                          "%(code)s; enter the count on its line.")
+                                        % {"part": part.number, "code": location.code}]})
+    line = StocktakeLine.objects.create(
+        store=store, stocktake=stocktake, part=part, location=location, lot=None,
+        batch=batch, is_found=True, system_quantity=Decimal("0.000"), counted_quantity=qty,
+        unit_cost=part_unit_cost(store, part))
+    audit_record(actor=actor, action="parts.stocktake_found", obj=stocktake,
+                 after={"line": line.pk, "part": part.pk, "location": location.code,
+                        "counted_quantity": qty, "batch": batch})
+    return line
 
 
 def _transition(actor, stocktake: Stocktake, action: str, **extra) -> Stocktake:
@@ -134,6 +183,13 @@ def stocktake_approve(*, actor, stocktake: Stocktake) -> Stocktake:
         if not line.variance:
             continue
         ps = stores[line.part_id]
+        if line.lot is None:  # found during the count: it enters stock as a new lot
+            apply_average_cost(actor=actor, store=store, part=line.part, ps=ps,
+                               qty=line.variance, unit_cost=line.unit_cost)
+            line.lot = Lot.objects.create(
+                store=store, part=line.part, batch=line.batch, inbound_date=clock.today(),
+                unit_cost=line.unit_cost, created_at=at)
+            line.save(update_fields=["lot"])
         post_move(ps=ps, part=line.part, location=line.location, lot=line.lot,
                   qty=line.variance, kind=MoveKind.ADJUSTMENT,
                   ref=DocRef(STOCKTAKE_DOC, str(stocktake.pk), str(line.pk)),

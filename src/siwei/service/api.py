@@ -1,0 +1,8 @@
+"""API of the service department: each module registers its resources."""
+
+from . import api_appointments, api_orders, api_warranty
+
+
+def register(router) -> None:
+    for module in (api_appointments, api_orders, api_warranty):
+        module.register(router)

@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+app_name = "service"
+
+# Each part of the workshop's day has its own module of pages.
+urlpatterns = [
+    path("", include("siwei.service.urls_appointments")),
+    path("", include("siwei.service.urls_orders")),
+    path("", include("siwei.service.urls_workshop")),
+    path("", include("siwei.service.urls_warranty")),
+]
