@@ -408,3 +408,41 @@ def test_orders_returned_by_services_still_query_their_lines(crew, car, operatio
     assert [job.name for job in signed.jobs.order_by("id")] == ["更换机油机滤"]
     assert signed.jobs.filter(payer="customer").count() == 1
     assert [c.text for c in signed.concerns.all()] == ["保养"]
+
+
+def test_sv17_warranty_line_on_a_car_out_of_warranty_is_refused(crew, car, operations,
+                                                                 stocked_part, store_bj, clock):
+    """Adding a line paid by the manufacturer checks the warranty by date and by km."""
+    import datetime as dt
+
+    from siwei.core.errors import DomainError
+    from siwei.service.models import Job
+    from siwei.service.services.orders import (
+        repair_order_add_job,
+        repair_order_add_part,
+        repair_order_open,
+    )
+
+    customer, vehicle = car
+    ro = repair_order_open(actor=crew.advisor, store=store_bj, customer=customer,
+                           vehicle=vehicle, category="warranty", mileage=30000,
+                           promised_at=clock.now() + dt.timedelta(hours=4),
+                           complaints=["车窗升降异响"])
+    repair_order_add_job(actor=crew.advisor, repair_order=ro, payer="warranty",
+                         operation=operations["brakes"])  # within warranty: accepted
+    over_km = repair_order_open(actor=crew.advisor, store=store_bj, customer=customer,
+                                vehicle=vehicle, category="warranty", mileage=120000,
+                                promised_at=clock.now() + dt.timedelta(hours=4),
+                                complaints=["同上"])
+    with pytest.raises(DomainError) as err:
+        repair_order_add_job(actor=crew.advisor, repair_order=over_km, payer="warranty",
+                             operation=operations["brakes"])
+    assert err.value.code == "warranty_expired"
+    with pytest.raises(DomainError) as err:
+        repair_order_add_part(actor=crew.advisor, repair_order=over_km, part=stocked_part,
+                              quantity=1, payer="warranty")
+    assert err.value.code == "warranty_expired"
+    # The customer may still pay for the same work.
+    repair_order_add_job(actor=crew.advisor, repair_order=over_km, payer="customer",
+                         operation=operations["brakes"])
+    assert Job.objects.filter(repair_order=over_km).count() == 1

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import DecimalField, Subquery, Value
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from siwei.core import clock
@@ -73,9 +74,16 @@ def locked(repair_order: RepairOrder) -> RepairOrder:
     return queryset.get(pk=repair_order.pk)
 
 
-def _payer(value: str) -> str:
+def _payer(value: str, repair_order: RepairOrder | None = None) -> str:
+    """A known payer; a line paid by the manufacturer needs the car within its warranty by
+    date and km (SV-17, 409 ``warranty_expired``)."""
     if value not in Payer.values:
         raise ValidationError({"payer": [_("Unknown payer.")]})
+    if value == Payer.WARRANTY and repair_order is not None:
+        from .warranty import warranty_check
+
+        warranty_check(vehicle=repair_order.vehicle, mileage=repair_order.mileage,
+                       on_date=timezone.localtime(repair_order.received_at).date())
     return value
 
 
@@ -343,7 +351,7 @@ def repair_order_add_job(*, actor, repair_order: RepairOrder, payer: str = Payer
     ro = locked(repair_order)
     require(actor, ro.store, "service.change_repairorder")
     RO_FLOW.target(ro.status, "edit")
-    _payer(payer)
+    _payer(payer, ro)
     if operation is not None and operation.group_id != ro.store.group_id:
         raise ValidationError({"operation": [_("This operation is of another dealer group.")]})
     name = (name or "").strip() or (operation.name if operation else "")
@@ -383,7 +391,7 @@ def repair_order_add_part(*, actor, repair_order: RepairOrder, part, quantity,
     ro = locked(repair_order)
     require(actor, ro.store, "service.change_repairorder")
     RO_FLOW.target(ro.status, "edit")
-    _payer(payer)
+    _payer(payer, ro)
     if part.group_id != ro.store.group_id:
         raise ValidationError({"part": [_("This part is not in the group's catalogue.")]})
     try:
