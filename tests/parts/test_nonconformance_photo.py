@@ -14,6 +14,7 @@ from django.utils import translation
 from PIL import Image
 
 from siwei.core.models import AuditEvent
+from siwei.core.uploads import MAX_PHOTO_BYTES, checked_photo
 from siwei.parts.models import Nonconformance, POStatus, StockMove
 from siwei.parts.services import (
     ReceiptLine,
@@ -22,7 +23,6 @@ from siwei.parts.services import (
     purchase_order_receive,
     purchase_order_send,
 )
-from siwei.parts.services.photos import MAX_PHOTO_BYTES, checked_photo
 
 pytestmark = pytest.mark.django_db
 

@@ -177,3 +177,45 @@ def test_cs6_cs16_store_settings_change_intervals_and_limits(team, store_bj, buy
     bad = manager.post("/sales/settings/", {**data, "consultant_discount_limit": "30000"})
     assert bad.status_code == 200 and "consultant_discount_limit" in bad.content.decode()
     assert login(team.consultant).get("/sales/settings/").status_code == 403
+
+
+def test_cs18_delivery_photo_is_kept_and_checked(team, store_bj, buyer, catalogue, stock,
+                                                 tmp_path, settings):
+    """The handover photo is stored; a file that is not an image is refused at the field."""
+    from decimal import Decimal
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from siwei.finance.services import payment_record
+    from siwei.sales.services import (
+        order_allocate,
+        order_confirm,
+        order_create,
+        order_release_certificate,
+    )
+
+    settings.MEDIA_ROOT = tmp_path
+    customer, lead = buyer
+    order = order_create(actor=team.consultant, store=store_bj, customer=customer, lead=lead,
+                         model=catalogue["model"], trim=catalogue["trim"],
+                         vehicle_price=Decimal("118000"))
+    payment_record(actor=team.cashier, store=store_bj, sales_order=order, amount=order.total,
+                   method="transfer")
+    order_confirm(actor=team.consultant, order=order)
+    order_allocate(actor=team.consultant, order=order, stock_vehicle=stock(851))
+    order_release_certificate(actor=team.cashier, order=order)
+    data = {f"check_{key}": "on" for key, _label in CHECKLIST}
+    data.update(keys_count="2", mileage="5", signature="data:image/png;base64,iVBORw0KGgo=")
+    client = login(team.consultant)
+    fake = SimpleUploadedFile("car.jpg", b"not an image at all", content_type="image/jpeg")
+    refused = client.post(f"/sales/orders/{order.pk}/deliver/", {**data, "photo": fake})
+    assert refused.status_code == 200 and "photo" in refused.context["form"].errors
+    buffer = BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, "JPEG")
+    photo = SimpleUploadedFile("car.jpg", buffer.getvalue(), content_type="image/jpeg")
+    response = client.post(f"/sales/orders/{order.pk}/deliver/", {**data, "photo": photo})
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.delivery.photo.name.endswith(".jpg") and order.status == OrderStatus.DELIVERED

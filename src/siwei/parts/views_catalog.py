@@ -14,13 +14,13 @@ from siwei.core.errors import DomainError
 from siwei.core.exports import xlsx_response
 from siwei.core.paging import paginate
 from siwei.core.permissions import has_store_perm
+from siwei.core.uploads import PHOTO_FORMATS
 from siwei.core.views import require_store_perm
 
 from . import services
 from .forms import LocationForm, PartForm, SupplierForm
 from .models import LocationKind, Nonconformance, Part, Supplier
 from .selectors import locations, suppliers
-from .services.photos import PHOTO_FORMATS
 from .views import XLSX_ROW_LIMIT, error_message, form_errors, wants_xlsx
 
 ERRORS = (DomainError, ValidationError, PermissionDenied)

@@ -124,6 +124,8 @@ class PaymentForm(forms.Form):
 
 class DeliveryForm(forms.Form):
     keys_count = forms.IntegerField(label=_("Keys handed over"), min_value=1, initial=2)
+    photo = forms.FileField(label=_("Photo of the handover"), required=False,
+                            help_text=_("JPEG, PNG or WebP, at most 5 MB."))
     mileage = forms.IntegerField(label=_("Odometer (km)"), min_value=0, initial=0)
     signature = forms.CharField(widget=forms.HiddenInput, required=False)
 

@@ -295,13 +295,14 @@ def order_action(request: HttpRequest, pk: int) -> HttpResponse:
 def order_deliver_view(request: HttpRequest, pk: int) -> HttpResponse:
     """交车: checklist, keys, odometer and the customer's signature on the tablet."""
     order = _order(request, pk)
-    form = DeliveryForm(request.POST or None)
+    form = DeliveryForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.order_deliver(actor=request.user, order=order, checklist=form.checklist(),
                                    signature=form.cleaned_data["signature"],
                                    keys_count=form.cleaned_data["keys_count"],
-                                   mileage=form.cleaned_data["mileage"])
+                                   mileage=form.cleaned_data["mileage"],
+                                   photo=form.cleaned_data.get("photo"))
         except (DomainError, ValidationError) as exc:
             form_errors(form, exc)
         else:

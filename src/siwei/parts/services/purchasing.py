@@ -16,6 +16,7 @@ from siwei.core.audit import audit_record
 from siwei.core.errors import DomainError
 from siwei.core.fields import money
 from siwei.core.numbering import number_next
+from siwei.core.uploads import checked_photo
 
 from ..models import (
     Location,
@@ -31,7 +32,7 @@ from ..models import (
 from ..models.documents import PO_FLOW, POKind
 from ._common import non_negative_quantity, positive_quantity, require_perm
 from .ledger import DocRef, lock_part_stores, receive_lot
-from .photos import checked_photo, store_photo
+from .photos import store_photo
 
 PO_DOC = "parts.purchaseorder"
 

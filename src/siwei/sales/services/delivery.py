@@ -54,6 +54,10 @@ def order_deliver(*, actor, order: SalesOrder, checklist: dict[str, bool], signa
         raise DomainError("invalid_transition",
                           _("Install these accessories before delivery: %s")
                           % ", ".join(pending), status=order.status)
+    if photo:
+        from siwei.core.uploads import checked_photo
+
+        photo = checked_photo(photo)
     now = clock.now()
     delivery = Delivery.objects.create(
         store=order.store, order=order, delivered_at=now, checklist=checklist,
