@@ -153,3 +153,13 @@ def test_add_months_clips_to_the_end_of_the_month():
     assert clock.add_months(dt.date(2026, 11, 22), -12) == dt.date(2025, 11, 22)
     assert clock.add_months(dt.date(2024, 2, 29), 12) == dt.date(2025, 2, 28)
     assert clock.add_months(dt.date(2026, 12, 15), 1) == dt.date(2027, 1, 15)
+
+
+def test_period_from_request_defaults_orders_and_ignores_bad_dates(clock, rf):
+    from siwei.core.periods import period_from_request
+
+    assert period_from_request(rf.get("/")) == (dt.date(2026, 11, 1), dt.date(2026, 11, 22))
+    assert period_from_request(rf.get("/?from=2026-10-31&to=2026-10-01")) == (
+        dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    assert period_from_request(rf.get("/?from=yesterday&to=2026-11-05")) == (
+        dt.date(2026, 11, 1), dt.date(2026, 11, 5))

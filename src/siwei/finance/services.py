@@ -19,6 +19,19 @@ from siwei.core.permissions import has_store_perm
 from .models import Payment, PaymentKind, PaymentMethod
 
 
+def _checked_amount(amount, method: str):
+    """The amount rounded to the cent, refusing an unknown method, a non-number or zero."""
+    if method not in PaymentMethod.values:
+        raise ValidationError({"method": [_("Unknown payment method.")]})
+    try:
+        amount = money(amount)
+    except Exception:  # a non-numeric amount from the caller
+        raise ValidationError({"amount": [_("Enter an amount.")]}) from None
+    if amount == 0:
+        raise ValidationError({"amount": [_("The amount cannot be zero.")]})
+    return amount
+
+
 @transaction.atomic
 def payment_record(*, actor, store: Store, amount: Decimal, method: str, sales_order=None,
                    repair_order=None, kind: str | None = None, reference: str = "",
@@ -39,14 +52,7 @@ def payment_record(*, actor, store: Store, amount: Decimal, method: str, sales_o
     sales_order = SalesOrder.objects.select_for_update().get(pk=sales_order.pk)
     if sales_order.store_id != store.pk:
         raise ValidationError({"sales_order": [_("The order belongs to another store.")]})
-    if method not in PaymentMethod.values:
-        raise ValidationError({"method": [_("Unknown payment method.")]})
-    try:
-        amount = money(amount)
-    except Exception:  # a non-numeric amount from the caller
-        raise ValidationError({"amount": [_("Enter an amount.")]}) from None
-    if amount == 0:
-        raise ValidationError({"amount": [_("The amount cannot be zero.")]})
+    amount = _checked_amount(amount, method)
     from siwei.sales.models import OrderStatus
 
     if sales_order.status in (OrderStatus.CANCELLED, OrderStatus.CLOSED) and amount > 0:
@@ -90,14 +96,7 @@ def _repair_order_payment(*, actor, store: Store, amount, method: str, repair_or
     repair_order = RepairOrder.objects.select_for_update(of=("self",)).get(pk=repair_order.pk)
     if repair_order.store_id != store.pk:
         raise ValidationError({"repair_order": [_("The order belongs to another store.")]})
-    if method not in PaymentMethod.values:
-        raise ValidationError({"method": [_("Unknown payment method.")]})
-    try:
-        amount = money(amount)
-    except Exception:  # a non-numeric amount from the caller
-        raise ValidationError({"amount": [_("Enter an amount.")]}) from None
-    if amount == 0:
-        raise ValidationError({"amount": [_("The amount cannot be zero.")]})
+    amount = _checked_amount(amount, method)
     approved_by = None
     if amount < 0:
         if not has_store_perm(actor, store, "finance.approve_refund"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from siwei.core import clock
 from siwei.core.errors import DomainError
 from siwei.core.exports import xlsx_response
 from siwei.core.paging import paginate
+from siwei.core.periods import period_from_request
 from siwei.core.permissions import has_store_perm
 from siwei.core.views import require_store_perm
 from siwei.crm.models import Customer, Lead
@@ -75,23 +75,10 @@ def stock_new(request: HttpRequest) -> HttpResponse:
         "form": form, "title": _("New stock vehicle"), "back": reverse("sales:stock")})
 
 
-def _month_bounds(request) -> tuple[dt.date, dt.date]:
-    today = clock.today()
-    try:
-        start = dt.date.fromisoformat(request.GET.get("from", ""))
-    except ValueError:
-        start = today.replace(day=1)
-    try:
-        end = dt.date.fromisoformat(request.GET.get("to", ""))
-    except ValueError:
-        end = today
-    return (start, end) if start <= end else (end, start)
-
-
 @require_store_perm("sales.view_stockvehicle")
 def stock_balance(request: HttpRequest) -> HttpResponse:
     """进销存 (CS-14) for a period."""
-    start, end = _month_bounds(request)
+    start, end = period_from_request(request)
     rows = selectors.stock_balance(store=request.store, start=start, end=end)
     headers = [_("Model"), _("Trim"), _("Colour"), _("Opening"), _("Received"), _("Sold"),
                _("Closing"), _("In transit"), _("Allocated"), "0–30", "31–60", "61–90", "90+"]

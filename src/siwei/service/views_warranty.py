@@ -18,6 +18,7 @@ from siwei.core import clock
 from siwei.core.errors import DomainError
 from siwei.core.exports import xlsx_response
 from siwei.core.paging import paginate
+from siwei.core.periods import period_from_request
 from siwei.core.permissions import has_store_perm
 from siwei.core.views import require_store_perm
 from siwei.crm.models import VehicleModel
@@ -61,19 +62,6 @@ def _refusal(request, exc: Exception) -> None:
         messages.error(request, str(exc))
 
 
-def _period(request) -> tuple[dt.date, dt.date]:
-    today = clock.today()
-    try:
-        start = dt.date.fromisoformat(request.GET.get("from", ""))
-    except ValueError:
-        start = today.replace(day=1)
-    try:
-        end = dt.date.fromisoformat(request.GET.get("to", ""))
-    except ValueError:
-        end = today
-    return (start, end) if start <= end else (end, start)
-
-
 # --- warranty claims (SV-17) ----------------------------------------------------------
 
 
@@ -95,7 +83,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
              c.repair_date, c.failure_code, c.labour_hours, c.amount, c.get_status_display(),
              c.approved_amount, c.rejection_reason, c.submissions, c.first_submitted_at,
              c.paid_at] for c in claims))])
-    start, end = _period(request)
+    start, end = period_from_request(request)
     return render(request, "service/warranty/claim_list.html", {
         "page": paginate(request, claims), "status": status, "q": q,
         "statuses": ClaimStatus.choices, "counts": selectors.claim_counts(store=store),
