@@ -6,12 +6,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from siwei.core import clock
 from siwei.core.permissions import has_store_perm
-from siwei.core.scoping import user_store_ids
 
 from .models import Activity, Customer, Lead, LeadStatus, ShowroomVisit, Vehicle, VisitKind
 
@@ -185,15 +184,6 @@ def customer_card(*, customer: Customer) -> dict:
     referrals = list(customer.referrals.all()[:20])
     return {"vehicles": vehicles, "leads": leads, "activities": activities,
             "referrals": referrals}
-
-
-def customers_with_open_lead(store) -> QuerySet[Customer]:
-    return Customer.objects.for_store(store).filter(
-        Exists(Lead.objects.filter(customer=OuterRef("pk"), status=LeadStatus.OPEN)))
-
-
-def customer_visible(*, user, pk: int) -> Customer | None:
-    return Customer.objects.filter(pk=pk, store_id__in=user_store_ids(user)).first()
 
 
 def customer_due_dates(customer: Customer, vehicles: list[Vehicle]) -> list[dict]:

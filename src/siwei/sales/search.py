@@ -5,8 +5,6 @@ from django.urls import reverse
 
 from siwei.core.permissions import has_store_perm
 
-from .models import SalesOrder
-
 
 def documents(request, query: str) -> list[dict]:
     text = query.strip().upper()
@@ -20,5 +18,3 @@ def documents(request, query: str) -> list[dict]:
     return [{"title": o.number, "subtitle": f"{o.customer.name} · {o.get_status_display()}",
              "url": reverse("sales:order", args=[o.pk])} for o in orders]
 
-
-__all__ = ["SalesOrder", "documents"]

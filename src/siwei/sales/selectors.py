@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from siwei.core import clock
 
@@ -116,11 +116,3 @@ def certificate_reconciliation(*, store) -> list[dict]:
 def order_totals_by_status(*, store) -> dict[str, int]:
     rows = SalesOrder.objects.for_store(store).values("status").annotate(n=Count("id"))
     return {row["status"]: row["n"] for row in rows}
-
-
-def gross_profit_per_order(*, store, since: dt.date, until: dt.date):
-    return SalesOrder.objects.for_store(store).filter(
-        status__in=[OrderStatus.DELIVERED, OrderStatus.CLOSED],
-        delivered_at__date__gte=since, delivered_at__date__lte=until,
-    ).aggregate(orders=Count("id"), profit=Sum("gross_profit"),
-                revenue=Sum(F("vehicle_price")))
