@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -184,3 +185,31 @@ def readyz(request: HttpRequest) -> HttpResponse:
     if pending:
         return JsonResponse({"status": "migrations_pending", "pending": len(pending)}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def refusal_message(exc: Exception) -> str:
+    """What to tell the user when a service refused: the rule's message, the field
+    messages, or that the permission is missing."""
+    if isinstance(exc, DomainError):
+        return str(exc.message)
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or _("You may not do this.")
+
+
+def run_page_action(request: HttpRequest, actions: dict, obj) -> HttpResponse | None:
+    """One button on a document page = one service call. ``actions`` maps the posted
+    ``action`` to ``(permission, run(request, obj))``. Returns a 403 page when the user
+    lacks the permission, else None after showing any refusal as a message; the caller
+    redirects back to the document."""
+    name = request.POST.get("action", "")
+    if name not in actions:
+        raise Http404
+    perm, run = actions[name]
+    if not has_store_perm(request.user, request.store, perm):
+        return render(request, "403.html", status=403)
+    try:
+        run(request, obj)
+    except (DomainError, ValidationError, PermissionDenied) as exc:
+        messages.error(request, refusal_message(exc))
+    return None

@@ -15,7 +15,7 @@ from siwei.core.exports import xlsx_response
 from siwei.core.masking import can_view_personal_data
 from siwei.core.paging import paginate
 from siwei.core.permissions import has_store_perm
-from siwei.core.views import require_store_perm
+from siwei.core.views import refusal_message, require_store_perm
 
 from . import selectors, services
 from .forms import ActivityForm, CustomerForm, LeadForm, LoseForm, VehicleForm
@@ -267,8 +267,7 @@ def lead_lose(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.lead_request_loss(actor=request.user, lead=lead, **form.cleaned_data)
         except (DomainError, ValidationError) as exc:
-            messages.error(request, exc.message if isinstance(exc, DomainError)
-                           else " ".join(exc.messages))
+            messages.error(request, refusal_message(exc))
         else:
             messages.success(request, _("Sent to the sales manager for approval."))
     else:

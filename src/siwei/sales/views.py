@@ -18,7 +18,7 @@ from siwei.core.exports import xlsx_response
 from siwei.core.paging import paginate
 from siwei.core.periods import period_from_request
 from siwei.core.permissions import has_store_perm
-from siwei.core.views import require_store_perm
+from siwei.core.views import refusal_message, require_store_perm, run_page_action
 from siwei.crm.models import Customer, Lead
 from siwei.crm.views import form_errors
 from siwei.finance.models import Payment
@@ -128,8 +128,7 @@ def certificate_move_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.certificate_move(actor=request.user, vehicle=vehicle, **form.cleaned_data)
         except (DomainError, ValidationError) as exc:
-            messages.error(request, exc.message if isinstance(exc, DomainError)
-                           else " ".join(exc.messages))
+            messages.error(request, refusal_message(exc))
         else:
             messages.success(request, _("Certificate moved."))
     return redirect("sales:certificates")
@@ -263,18 +262,9 @@ def _pay(request, order: SalesOrder) -> None:
 def order_action(request: HttpRequest, pk: int) -> HttpResponse:
     """One button on the order page = one service call; refusals show as messages."""
     order = _order(request, pk)
-    name = request.POST.get("action", "")
-    if name not in ACTIONS:
-        raise Http404
-    perm, run = ACTIONS[name]
-    if not has_store_perm(request.user, request.store, perm):
-        return render(request, "403.html", status=403)
-    try:
-        run(request, order)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    refused = run_page_action(request, ACTIONS, order)
+    if refused is not None:
+        return refused
     return redirect(request.POST.get("next") or reverse("sales:order", args=[order.pk]))
 
 

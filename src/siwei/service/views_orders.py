@@ -21,7 +21,7 @@ from siwei.core.errors import DomainError
 from siwei.core.exports import xlsx_response
 from siwei.core.paging import paginate
 from siwei.core.permissions import has_store_perm
-from siwei.core.views import require_store_perm
+from siwei.core.views import require_store_perm, run_page_action
 from siwei.crm.models import Vehicle
 from siwei.crm.views import form_errors
 
@@ -316,20 +316,9 @@ ACTIONS = {
 def ro_action(request: HttpRequest, pk: int) -> HttpResponse:
     """One button on the order page = one service call; refusals show as messages."""
     ro = _ro(request, pk)
-    name = request.POST.get("action", "")
-    if name not in ACTIONS:
-        raise Http404
-    perm, run = ACTIONS[name]
-    if not has_store_perm(request.user, request.store, perm):
-        return render(request, "403.html", status=403)
-    try:
-        run(request, ro)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("You may not do this."))
+    refused = run_page_action(request, ACTIONS, ro)
+    if refused is not None:
+        return refused
     return redirect(reverse("service:ro", args=[ro.pk]) + "#" + request.POST.get("anchor", ""))
 
 
