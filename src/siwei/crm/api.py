@@ -151,6 +151,21 @@ class VehicleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         serializer.instance = vehicle
 
 
+def store_consultant(store, user_id: int | None):
+    """The user named by ``consultant_id`` if they sell in ``store`` (400 otherwise);
+    None when no id is given."""
+    if not user_id:
+        return None
+    from django.contrib.auth import get_user_model
+
+    from siwei.core.permissions import has_store_perm
+
+    consultant = get_user_model().objects.filter(pk=user_id).first()
+    if consultant is None or not has_store_perm(consultant, store, "crm.add_lead"):
+        raise serializers.ValidationError({"consultant_id": [_("Not a consultant of this store.")]})
+    return consultant
+
+
 class LeadSerializer(serializers.ModelSerializer):
     customer = StoreScopedPrimaryKeyField(queryset=Customer.objects.all())
     referrer = StoreScopedPrimaryKeyField(queryset=Customer.objects.all(), required=False,
@@ -201,17 +216,8 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        consultant = self.request.user
-        if data.get("consultant_id"):
-            from django.contrib.auth import get_user_model
-
-            from siwei.core.permissions import has_store_perm
-
-            consultant = get_user_model().objects.filter(pk=data["consultant_id"]).first()
-            if consultant is None or not has_store_perm(consultant, self.request.store,
-                                                        "crm.add_lead"):
-                raise serializers.ValidationError(
-                    {"consultant_id": [_("Not a consultant of this store.")]})
+        consultant = store_consultant(self.request.store, data.get("consultant_id")) \
+            or self.request.user
         if data["source"] not in LeadSource.values:
             raise serializers.ValidationError({"source": [_("Unknown source.")]})
         serializer.instance = services.lead_create(
@@ -258,6 +264,9 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
 
 def register(router) -> None:
+    from . import api_showroom
+
+    api_showroom.register(router)
     router.register("customers", CustomerViewSet, basename="customer")
     router.register("vehicles", VehicleViewSet, basename="vehicle")
     router.register("leads", LeadViewSet, basename="lead")

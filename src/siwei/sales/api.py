@@ -214,5 +214,8 @@ class SalesOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
 
 def register(router) -> None:
+    from . import api_activity
+
+    api_activity.register(router)
     router.register("stock-vehicles", StockVehicleViewSet, basename="stock-vehicle")
     router.register("sales-orders", SalesOrderViewSet, basename="sales-order")
