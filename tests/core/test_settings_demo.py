@@ -89,7 +89,7 @@ def test_every_translatable_string_in_the_code_is_in_a_catalogue(tmp_path):
     assert result.returncode == 0, result.stderr
     for path in _catalogues(copy):
         found = {(e.msgctxt, e.msgid) for e in polib.pofile(str(path))}
-        missing = sorted(found - known.get(path, set()))
+        missing = sorted(found - known.get(path, set()), key=lambda e: (e[0] or "", e[1]))
         assert not missing, f"missing from {path.relative_to(copy)}: {missing[:10]}"
 
 

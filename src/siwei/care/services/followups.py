@@ -8,7 +8,7 @@ from django.db import transaction
 
 from siwei.core.clock import add_months
 
-from .models import FollowUp, FollowUpChannel, FollowUpKind
+from ..models import FollowUp, FollowUpChannel, FollowUpKind
 
 
 def _role_user(store, role_code: str):
@@ -48,12 +48,24 @@ def followups_after_delivery(*, order, vehicle, delivered_at: dt.datetime) -> li
                      order.consultant, "", FollowUpChannel.SMS))
     tasks = []
     for kind, due, assignee, role, channel in plan:
-        task, _created = FollowUp.objects.get_or_create(
-            kind=kind, source_type="sales.salesorder", source_id=order.pk, due_at=due,
-            defaults={"store": store, "customer": customer, "vehicle": vehicle,
-                      "assignee": assignee, "assignee_role": role, "channel": channel})
+        task, _created = followup_schedule(
+            store=store, kind=kind, customer=customer, due_at=due,
+            source_type="sales.salesorder", source_id=order.pk, vehicle=vehicle,
+            assignee=assignee, assignee_role=role, channel=channel)
         tasks.append(task)
     return tasks
+
+
+def followup_schedule(*, store, kind: str, customer, due_at: dt.datetime, source_type: str = "",
+                      source_id: int | None = None, vehicle=None, assignee=None,
+                      assignee_role: str = "",
+                      channel: str = FollowUpChannel.PHONE) -> tuple[FollowUp, bool]:
+    """Schedule one follow-up task (CR-1); the same kind, source and due time twice creates
+    nothing twice. Returns the task and whether it is new."""
+    return FollowUp.objects.get_or_create(
+        kind=kind, source_type=source_type, source_id=source_id, due_at=due_at,
+        defaults={"store": store, "customer": customer, "vehicle": vehicle,
+                  "assignee": assignee, "assignee_role": assignee_role, "channel": channel})
 
 
 def _same_time(at: dt.datetime, day: dt.date) -> dt.datetime:

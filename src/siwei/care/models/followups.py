@@ -1,4 +1,4 @@
-"""Follow-up tasks (回访, CR-1). Other departments' events create them."""
+"""Follow-up tasks (回访, CR-1). Other departments' events and the scheduler create them."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ USER = settings.AUTH_USER_MODEL
 
 
 class FollowUpKind(models.TextChoices):
-    """CR-2 after a sale; more kinds join with the service and care departments."""
+    """CR-2 after a sale, CR-3 after a service visit, CR-5 reminders and care."""
 
     SALE_THANKS = "sale_thanks", _("Thank-you message after delivery")
     SALE_FIRST_CALL = "sale_first_call", _("First call after delivery (24 h)")
@@ -25,6 +25,13 @@ class FollowUpKind(models.TextChoices):
     APPOINTMENT_HOUR_BEFORE = "appointment_hour_before", _(
         "Appointment reminder (hour before)")
     SERVICE_CALL = "service_call", _("Call after a service visit")
+    MAINTENANCE_DUE = "maintenance_due", _("Maintenance due reminder")
+    FIRST_MAINTENANCE = "first_maintenance", _("First maintenance not yet done")
+    INSURANCE_EXPIRY = "insurance_expiry", _("Insurance expiry reminder")
+    WARRANTY_ENDING = "warranty_ending", _("Warranty ending reminder")
+    CHURN_WINBACK = "churn_winback", _("Churned owner win-back")
+    LOST_LEAD_REVISIT = "lost_lead_revisit", _("Lost lead revisit")
+    COMPLAINT_CALLBACK = "complaint_callback", _("Complaint callback")
 
 
 @colored(pending="primary", done="success", unreachable="warning", cancelled="secondary")
@@ -62,11 +69,25 @@ class FollowUp(StoreOwnedModel):
     attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     result = models.TextField(_("result"), blank=True)
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    completed_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", editable=False)
+    questionnaire = models.ForeignKey("care.Questionnaire", on_delete=models.PROTECT,
+                                      null=True, blank=True, related_name="+",
+                                      verbose_name=_("questionnaire"))
+    # Outcome links (CR-1): what the contact led to.
+    appointment = models.ForeignKey("service.Appointment", on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("appointment booked"))
+    feedback = models.ForeignKey("care.Feedback", on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="+",
+                                 verbose_name=_("complaint opened"))
+    created_at = models.DateTimeField(null=True, blank=True, auto_now_add=True)
 
     class Meta:
         verbose_name = _("follow-up task")
         verbose_name_plural = _("follow-up tasks")
         ordering = ["due_at", "id"]
+        permissions = [("supervise_followup", _("See and reassign everyone's follow-ups"))]
         constraints = [
             # Creating the tasks of one event twice creates nothing twice.
             models.UniqueConstraint(fields=["kind", "source_type", "source_id", "due_at"],
@@ -79,3 +100,26 @@ class FollowUp(StoreOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.due_at:%Y-%m-%d}"
+
+
+class AttemptOutcome(models.TextChoices):
+    REACHED = "reached", _("Reached")
+    UNREACHABLE = "unreachable", _("Unreachable")
+
+
+class FollowUpAttempt(models.Model):
+    """One try to reach the customer (CR-1: up to 3 tries on different days)."""
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="attempt_log")
+    at = models.DateTimeField(_("time"))
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=12, choices=AttemptOutcome)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("contact attempt")
+        verbose_name_plural = _("contact attempts")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.outcome}"

@@ -1,0 +1,3 @@
+"""Audit labels of customer care: campaigns."""
+
+ACTION_LABELS: dict = {}

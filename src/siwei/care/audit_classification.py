@@ -1,0 +1,3 @@
+"""Audit labels of customer care: classification."""
+
+ACTION_LABELS: dict = {}

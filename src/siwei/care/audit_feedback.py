@@ -1,0 +1,3 @@
+"""Audit labels of customer care: feedback."""
+
+ACTION_LABELS: dict = {}

@@ -1,0 +1,3 @@
+"""Audit labels of customer care: followups."""
+
+ACTION_LABELS: dict = {}

@@ -1,0 +1,3 @@
+"""Audit labels of customer care: reminders."""
+
+ACTION_LABELS: dict = {}

@@ -1,0 +1,3 @@
+"""Home-page cards of customer care: campaigns."""
+
+CARDS: list = []

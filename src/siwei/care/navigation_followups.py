@@ -1,0 +1,3 @@
+"""Menu entries of customer care: followups."""
+
+NAV: list = []

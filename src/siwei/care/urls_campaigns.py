@@ -1,0 +1,3 @@
+"""Pages of customer care: campaigns."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of customer care: followups."""
+
+urlpatterns: list = []
