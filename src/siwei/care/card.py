@@ -1,10 +1,7 @@
-"""The follow-up section of the customer card (CS-5)."""
+"""Customer care's sections of the customer card (CS-5), one module per area."""
 
-from django.utils.translation import gettext_lazy as _
+from . import card_feedback, card_followups
 
 
 def sections(request, customer) -> list[dict]:
-    tasks = list(customer.follow_ups.filter(store=request.store).select_related(
-        "assignee__employee").order_by("due_at")[:30])
-    return [{"key": "follow-ups", "order": 30, "title": _("Follow-ups"),
-             "template": "care/card_follow_ups.html", "rows": tasks}]
+    return [*card_followups.sections(request, customer), *card_feedback.sections(request, customer)]
