@@ -229,3 +229,26 @@ def test_api_docs_page_is_served_without_external_assets(client):
     response = client.get("/api/v1/docs/")
     assert response.status_code == 200
     assert b"cdn." not in response.content and b"jsdelivr" not in response.content
+
+
+def test_each_api_request_spends_three_queries_on_user_store_and_permissions(
+        staff, store_bj, store_sh, api, django_assert_num_queries):
+    """quality.md (≤ 15 queries per request): the token with its user and staff profile,
+    the user's stores, and their permissions in the active store are one query each."""
+    manager = staff("store_manager", store=store_bj)
+    from django.contrib.auth.models import Permission
+
+    from siwei.core.models import Role, StaffAssignment, StoreRolePermission
+
+    sales_manager = Role.objects.get(code="sales_manager")
+    StaffAssignment.objects.create(employee=manager.employee, store=store_sh, role=sales_manager)
+    StoreRolePermission.objects.create(
+        store=store_sh, role=sales_manager, granted=False,
+        permission=Permission.objects.get(codename="view_audit_log"))
+    client = api(manager, store_sh)
+    # me/ itself adds one query: the user's roles in the store.
+    with django_assert_num_queries(3 + 1):
+        body = client.get("/api/v1/me/").json()
+    # The store's own adjustment of a role's defaults is part of the permissions query.
+    assert body["store"] == "SH01" and "core.view_personal_data" in body["permissions"]
+    assert "core.view_audit_log" not in body["permissions"]

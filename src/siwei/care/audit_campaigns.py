@@ -1,3 +1,14 @@
-"""Audit labels of customer care: campaigns."""
+"""Audit labels of customer care: segments, campaigns and messages."""
 
-ACTION_LABELS: dict = {}
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS: dict = {
+    "segment.create": _("Segment created"),
+    "segment.update": _("Segment changed"),
+    "segment.delete": _("Segment deleted"),
+    "campaign.create": _("Campaign created"),
+    "campaign.update": _("Campaign changed"),
+    "campaign.schedule": _("Campaign scheduled"),
+    "campaign.cancel": _("Campaign cancelled"),
+    "campaign.send": _("Campaign sent"),
+}

@@ -1,3 +1,7 @@
 """Audit labels of customer care: classification."""
 
-ACTION_LABELS: dict = {}
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS: dict = {
+    "classifier.train": _("Feedback classifier retrained"),
+}

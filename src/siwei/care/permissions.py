@@ -9,12 +9,15 @@ _MARKETING = ["care.view_segment", "care.add_segment", "care.change_segment",
               "care.view_campaign", "care.add_campaign", "care.change_campaign",
               "care.send_campaign", "care.view_message"]
 
+_RENEWALS = ["care.view_insurancerenewal", "care.add_insurancerenewal"]
+
 ROLE_DEFAULTS = {
-    "customer_service": [*_CALLS, *_FEEDBACK, *_RESULTS, *_MARKETING,
+    "customer_service": [*_CALLS, *_FEEDBACK, *_RESULTS, *_MARKETING, *_RENEWALS,
                          "care.view_questionnaire"],
-    "sales_manager": [*_MANAGER, "care.view_segment", "care.view_campaign"],
+    "sales_manager": [*_MANAGER, "care.view_segment", "care.view_campaign",
+                      "care.view_insurancerenewal"],
     "sales_consultant": [*_CALLS, "care.add_feedback"],
-    "service_manager": [*_MANAGER, "care.view_segment", "care.view_campaign"],
+    "service_manager": [*_MANAGER, *_RENEWALS, "care.view_segment", "care.view_campaign"],
     "service_advisor": ["care.view_followup", "care.change_followup", "care.add_feedback"],
     "receptionist": ["care.add_feedback"],
     "store_manager": [*_MANAGER, *_MARKETING, "care.view_questionnaire",

@@ -211,7 +211,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "siwei.core.api.authentication.StaffTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -243,6 +243,13 @@ SPECTACULAR_SETTINGS = {
         "LossReasonEnum": "siwei.crm.models.LossReason",
         "CustomerCategoryEnum": "siwei.crm.models.CustomerCategory",
         "ROCategoryEnum": "siwei.service.models.ROCategory",
+        "FeedbackKindEnum": "siwei.care.models.FeedbackKind",
+        "ActionKindEnum": "siwei.care.models.ActionKind",
+        "FeedbackCategoryEnum": "siwei.care.models.FeedbackCategory",
+        "MessageChannelEnum": "siwei.care.models.MessageChannel",
+        "CampaignStatusEnum": "siwei.care.models.CampaignStatus",
+        "MessageStatusEnum": "siwei.care.models.MessageStatus",
+        "SkipReasonEnum": "siwei.care.models.SkipReason",
     },
 }
 
@@ -282,3 +289,17 @@ SIWEI_SEARCH_URL_NAME = "crm:search"
 SIWEI_SEARCH_PERMISSION = "crm.view_customer"
 # CS-4: an owner with no service visit for this many months is churned (流失).
 SIWEI_CHURN_MONTHS = int(os.environ.get("SIWEI_CHURN_MONTHS", "12"))
+# CR-12 messaging: which backend sends SMS/WeChat messages (console | webhook | sms), its
+# endpoint and credentials, and the shared secret of the inbound reply endpoint.
+SIWEI_MESSAGING = {
+    "BACKEND": os.environ.get("SIWEI_SMS_BACKEND", "console"),
+    "TIMEOUT": float(os.environ.get("SIWEI_MESSAGING_TIMEOUT", "10")),
+    "INBOUND_SECRET": os.environ.get("SIWEI_INBOUND_SECRET", ""),
+    "WEBHOOK": {"URL": os.environ.get("SIWEI_WEBHOOK_URL", ""),
+                "SECRET": os.environ.get("SIWEI_WEBHOOK_SECRET", "")},
+    "SMS": {"URL": os.environ.get("SIWEI_SMS_URL", ""),
+            "KEY_ID": os.environ.get("SIWEI_SMS_KEY_ID", ""),
+            "SECRET": os.environ.get("SIWEI_SMS_SECRET", ""),
+            "SIGN_NAME": os.environ.get("SIWEI_SMS_SIGN_NAME", ""),
+            "TEMPLATE_CODE": os.environ.get("SIWEI_SMS_TEMPLATE_CODE", "")},
+}

@@ -38,3 +38,22 @@ class EmployeeCreateForm(forms.Form):
 class StoreSwitchForm(forms.Form):
     store = forms.IntegerField()
     next = forms.CharField(required=False)
+
+
+class BootstrapMixin:
+    """Bootstrap 5 classes on every widget (large enough for a tablet); forms call
+    ``self._style()`` at the end of ``__init__``."""
+
+    def _style(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect
+                          | forms.CheckboxSelectMultiple):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            classes = widget.attrs.get("class", "").split()
+            if css not in classes:
+                widget.attrs["class"] = " ".join([*classes, css])

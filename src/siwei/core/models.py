@@ -270,3 +270,21 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class ScheduledRun(models.Model):
+    """The last slot the scheduler enqueued for a periodic job (``siwei scheduler``). Locked
+    while a slot is claimed, so a restart neither loses nor repeats a run and two
+    schedulers never enqueue one slot twice."""
+
+    name = models.CharField(_("job"), max_length=100, unique=True)
+    last_slot = models.DateTimeField(_("last slot"), null=True, blank=True)
+    enqueued_at = models.DateTimeField(_("enqueued"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_slot}"

@@ -4,7 +4,7 @@ active store, as adjusted by that store."""
 from __future__ import annotations
 
 from django.contrib.auth.backends import BaseBackend
-from django.db.models import Q
+from django.db.models import BooleanField, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 ROLE_DEFAULTS = {
@@ -55,23 +55,27 @@ def store_permissions(user, store) -> frozenset[str]:
         return cache[store.pk]
     from .models import Role, StaffAssignment, StoreRolePermission
 
-    role_ids = list(
-        StaffAssignment.objects.filter(employee__user=user, employee__is_active=True)
-        .filter(Q(store=store) | Q(store__isnull=True, employee__group_id=store.group_id))
-        .values_list("role_id", flat=True)
-    )
+    # One query: the user's roles here with each role's default permissions (``None``)
+    # and the store's adjustments (granted or withdrawn).
+    role_ids = StaffAssignment.objects.filter(
+        employee__user=user, employee__is_active=True).filter(
+        Q(store=store) | Q(store__isnull=True, employee__group_id=store.group_id)
+    ).values("role_id")
+    defaults = Role.permissions.through.objects.filter(role_id__in=role_ids).annotate(
+        granted=Value(None, output_field=BooleanField())).values_list(
+        "role_id", "permission__content_type__app_label", "permission__codename", "granted")
+    adjustments = StoreRolePermission.objects.filter(store=store, role_id__in=role_ids).values_list(
+        "role_id", "permission__content_type__app_label", "permission__codename", "granted")
+    rows = list(defaults.union(adjustments, all=True))
     # Per role: its defaults, plus what the store granted, less what the store withdrew.
-    per_role: dict[int, set[str]] = {role_id: set() for role_id in role_ids}
-    for role_id, app, code in Role.permissions.through.objects.filter(
-        role_id__in=role_ids
-    ).values_list("role_id", "permission__content_type__app_label", "permission__codename"):
-        per_role[role_id].add(f"{app}.{code}")
-    for role_id, app, code, granted in StoreRolePermission.objects.filter(
-        store=store, role_id__in=role_ids
-    ).values_list(
-        "role_id", "permission__content_type__app_label", "permission__codename", "granted"
-    ):
-        (per_role[role_id].add if granted else per_role[role_id].discard)(f"{app}.{code}")
+    per_role: dict[int, set[str]] = {}
+    for role_id, app, code, granted in rows:
+        if granted is None:
+            per_role.setdefault(role_id, set()).add(f"{app}.{code}")
+    for role_id, app, code, granted in rows:
+        if granted is not None:
+            perms = per_role.setdefault(role_id, set())
+            (perms.add if granted else perms.discard)(f"{app}.{code}")
     result = frozenset().union(*per_role.values())
     cache[store.pk] = result
     return result

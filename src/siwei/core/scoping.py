@@ -25,11 +25,14 @@ def user_stores(user) -> list:
         if employee is None or not employee.is_active:
             stores = stores.none()
         else:
-            assignments = StaffAssignment.objects.filter(employee=employee)
-            if assignments.filter(store__isnull=True).exists():
-                stores = stores.filter(group_id=employee.group_id)
-            else:
-                stores = stores.filter(assignments__employee=employee).distinct()
+            # A group-wide assignment (no store) opens every store of the group; otherwise
+            # the stores assigned. One query either way.
+            group_wide = StaffAssignment.objects.filter(employee=employee, store__isnull=True)
+            assigned = StaffAssignment.objects.filter(employee=employee,
+                                                      store=models.OuterRef("pk"))
+            stores = stores.filter(
+                models.Q(models.Exists(group_wide), group_id=employee.group_id)
+                | models.Exists(assigned))
     result = list(stores.order_by("code"))
     setattr(user, _CACHE_ATTR, result)
     return result

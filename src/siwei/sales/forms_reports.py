@@ -10,28 +10,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from siwei.core import clock
+from siwei.core.forms import BootstrapMixin
 from siwei.core.validators import normalize_mobile
 from siwei.crm.models import Customer, LeadGrade
 
 from .reports import TARGET_METRICS, person_name
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-
-class BootstrapMixin:
-    """Bootstrap 5 classes on every widget (large enough for a tablet)."""
-
-    def _style(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect
-                          | forms.CheckboxSelectMultiple):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 # --- periods -------------------------------------------------------------------------

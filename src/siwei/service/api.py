@@ -1,8 +1,8 @@
 """API of the service department: each module registers its resources."""
 
-from . import api_appointments, api_orders, api_warranty
+from . import api_appointments, api_equipment, api_orders, api_resources, api_warranty
 
 
 def register(router) -> None:
-    for module in (api_appointments, api_orders, api_warranty):
+    for module in (api_appointments, api_orders, api_warranty, api_equipment, api_resources):
         module.register(router)

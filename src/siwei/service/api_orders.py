@@ -20,6 +20,8 @@ from siwei.crm.models import Customer, Vehicle
 from .models import (
     Appointment,
     ApprovalChannel,
+    Equipment,
+    EquipmentKind,
     Job,
     LabourOperation,
     PartLine,
@@ -200,6 +202,11 @@ class ROInspectInput(serializers.Serializer):
     wear = serializers.DictField(required=False, allow_null=True, default=None)
     road_test = serializers.BooleanField(default=False)
     job = serializers.IntegerField(required=False, allow_null=True)
+    instrument = StoreScopedPrimaryKeyField(
+        queryset=Equipment.objects.filter(kind=EquipmentKind.INSTRUMENT), required=False,
+        allow_null=True, default=None,
+        help_text="the measuring instrument used (SV-20); 409 instrument_overdue when its "
+                  "calibration has passed")
 
 
 class ROSettleInput(serializers.Serializer):
@@ -227,6 +234,7 @@ class RepairOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         "approve_additional": "service.change_repairorder",
         "decline_additional": "service.change_repairorder",
         "assign": "service.dispatch_jobs", "start_job": "service.work_jobs",
+        "pause_job": "service.work_jobs", "resume_job": "service.work_jobs",
         "finish_job": "service.work_jobs", "issue_parts": "parts.issue_stock",
         "return_parts": "parts.issue_stock", "inspect": "service.view_repairorder",
         "settle": "service.change_repairorder", "release": "service.release_vehicle",
@@ -349,6 +357,27 @@ class RepairOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
         ro = self.get_object()
         job_start(actor=request.user, job=self._job(ro, self._input(ROJobRefInput, request)["job"]))
+        return self._fresh(ro)
+
+    @extend_schema(request=ROJobRefInput, responses=RepairOrderSerializer)
+    @action(detail=True, methods=["post"], url_path="pause-job")
+    def pause_job(self, request, pk=None):
+        """Clock off a job for a while (break, waiting for parts)."""
+        from .services.workshop import job_pause
+
+        ro = self.get_object()
+        job_pause(actor=request.user, job=self._job(ro, self._input(ROJobRefInput, request)["job"]))
+        return self._fresh(ro)
+
+    @extend_schema(request=ROJobRefInput, responses=RepairOrderSerializer)
+    @action(detail=True, methods=["post"], url_path="resume-job")
+    def resume_job(self, request, pk=None):
+        """Clock on a paused job again (not while working on another one)."""
+        from .services.workshop import job_resume
+
+        ro = self.get_object()
+        job_resume(actor=request.user,
+                   job=self._job(ro, self._input(ROJobRefInput, request)["job"]))
         return self._fresh(ro)
 
     @extend_schema(request=ROFinishInput, responses=RepairOrderSerializer)

@@ -206,23 +206,95 @@ class SuggestionSerializer(serializers.Serializer):
     entry = KnowledgeEntrySerializer()
 
 
+class KnowledgeEntryInput(serializers.Serializer):
+    title = serializers.CharField(max_length=120)
+    symptom = serializers.CharField()
+    diagnosis = serializers.CharField(required=False, allow_blank=True, default="")
+    cause = serializers.CharField()
+    fix = serializers.CharField()
+    parts = serializers.CharField(max_length=300, required=False, allow_blank=True,
+                                  default="")
+    vehicle_models = serializers.PrimaryKeyRelatedField(
+        queryset=VehicleModel.objects.all(), many=True, required=False, default=list)
+    repair_order = StoreScopedPrimaryKeyField(queryset=RepairOrder.objects.all(),
+                                              required=False, allow_null=True, default=None)
+
+
 class KnowledgeEntryViewSet(SiweiAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                             viewsets.GenericViewSet):
     """Approved cases of the knowledge base, shared by every store of the group (SV-19):
-    ``?q=`` words, ``?model=``; ``suggest/?model=&text=`` ranks them for a complaint."""
+    ``?q=`` words, ``?model=``; ``suggest/?model=&text=`` ranks them for a complaint. A
+    technician writes a case (create; it waits for approval, ``?status=draft`` lists those
+    waiting for approvers and authors), its author corrects it (PATCH) and the chief
+    inspector ``approve``s it."""
 
     serializer_class = KnowledgeEntrySerializer
     queryset = KnowledgeEntry.objects.none()
-    required_permissions = {"*": "service.view_knowledgeentry"}
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    required_permissions = {"*": "service.view_knowledgeentry",
+                            "create": "service.add_knowledgeentry",
+                            "partial_update": "service.add_knowledgeentry",
+                            "approve": "service.approve_knowledgeentry"}
 
     def get_queryset(self):
+        from django.db.models import Q
+
+        from siwei.core.permissions import has_store_perm
+
+        from .models import KnowledgeStatus
         from .selectors_warranty import knowledge_search
 
         store = self.request.store
         if store is None:
             return KnowledgeEntry.objects.none()
-        return knowledge_search(group=store.group, q=self.request.query_params.get("q", ""),
-                                model=self._model()).order_by("-approved_at", "-id")
+        wants_drafts = self.request.query_params.get("status") == KnowledgeStatus.DRAFT
+        if self.action in ("list", "suggest") and not wants_drafts:
+            return knowledge_search(group=store.group,
+                                    q=self.request.query_params.get("q", ""),
+                                    model=self._model()).order_by("-approved_at", "-id")
+        entries = knowledge_search(group=store.group, q=self.request.query_params.get("q", ""),
+                                   model=self._model(), status=None)
+        if not has_store_perm(self.request.user, store, "service.approve_knowledgeentry"):
+            entries = entries.filter(Q(status=KnowledgeStatus.APPROVED)
+                                     | Q(author=self.request.user))
+        if wants_drafts:
+            entries = entries.filter(status=KnowledgeStatus.DRAFT)
+        return entries.order_by("-created_at", "-id")
+
+    def _input(self, request, partial: bool = False) -> dict:
+        data = KnowledgeEntryInput(data=request.data, partial=partial,
+                                   context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        models = values.get("vehicle_models")
+        if models is not None and any(m.group_id != request.store.group_id for m in models):
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"vehicle_models": ["Unknown model."]})
+        return values
+
+    @extend_schema(request=KnowledgeEntryInput, responses=KnowledgeEntrySerializer)
+    def create(self, request):
+        entry = knowledge_services.knowledge_create(actor=request.user, store=request.store,
+                                                    **self._input(request))
+        return Response(self.get_serializer(entry).data, status=201)
+
+    @extend_schema(request=KnowledgeEntryInput, responses=KnowledgeEntrySerializer)
+    def partial_update(self, request, pk=None):
+        entry = self.get_object()
+        values = self._input(request, partial=True)
+        values.pop("repair_order", None)
+        knowledge_services.knowledge_update(actor=request.user, store=request.store,
+                                            entry=entry, **values)
+        return action_response(self, entry)
+
+    @extend_schema(request=None, responses=KnowledgeEntrySerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """The chief inspector approves: shared with every store of the group."""
+        entry = knowledge_services.knowledge_approve(actor=request.user, store=request.store,
+                                                     entry=self.get_object())
+        return action_response(self, entry)
 
     def _model(self) -> VehicleModel | None:
         value = self.request.query_params.get("model", "")

@@ -8,24 +8,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from siwei.core.forms import BootstrapMixin
 from siwei.crm.models import VehicleModel
 from siwei.parts.models import Part
 
 from .models import Equipment, EquipmentKind, EquipmentLogKind, KnowledgeEntry, ToolLoan
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
-
-
-class BootstrapMixin:
-    def _style(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
 
 
 def store_staff(store):

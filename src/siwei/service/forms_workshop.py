@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from siwei.core import clock
 
+from .models import CalibrationState
 from .selectors_workshop import Period, person_name
 from .services.workshop import WEAR_PARTS
 
@@ -92,12 +93,22 @@ class InspectionForm(BootstrapMixin, forms.Form):
     findings = forms.CharField(label=_("Findings"), required=False, max_length=2000,
                                widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, level: int, jobs, **kwargs):
+    instrument = forms.TypedChoiceField(label=_("Measuring instrument used"), coerce=int,
+                                        required=False, empty_value=None)
+
+    def __init__(self, *args, level: int, jobs, instruments=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.level = level
         self.jobs = {j.pk: j for j in jobs}
         self.fields["job"].choices = [("", _("The whole order"))] + [
             (j.pk, j.name) for j in jobs]
+        # SV-20: every instrument of the store is listed with its calibration state; one
+        # overdue for calibration is refused when the inspection is recorded.
+        today = clock.today()
+        self.instruments = {i.pk: i for i in instruments}
+        self.fields["instrument"].choices = [("", _("None"))] + [
+            (i.pk, f"{i} · {CalibrationState(i.calibration_state(today)).label}")
+            for i in instruments]
         if level == 3:
             for key, label in CHECK_LABELS.items():
                 self.fields[f"check_{key}"] = forms.BooleanField(label=label, required=False)
@@ -118,7 +129,8 @@ class InspectionForm(BootstrapMixin, forms.Form):
     def values(self) -> dict:
         data = self.cleaned_data
         values = {"passed": data["result"] == "pass", "findings": data.get("findings", ""),
-                  "job": self.jobs.get(data.get("job"))}
+                  "job": self.jobs.get(data.get("job")),
+                  "instrument": self.instruments.get(data.get("instrument"))}
         if self.level == 3:
             values["checks"] = {key: bool(data.get(f"check_{key}")) for key in CHECK_LABELS}
             values["wear"] = {key: data[f"wear_{key}"] for key in WEAR_PARTS

@@ -19,3 +19,5 @@ WARRANTY: list = [  # claims, maintenance due, knowledge base, equipment (SV-17 
     NavItem(_("Tool loans"), "service:tool-loans", "tools", "service.view_toolloan",
             _("Service"), 275),
 ]
+KPIS: list = [NavItem(_("Service KPIs"), "service:kpis", "bar-chart-line",
+                      "service.view_service_kpis", _("Service"), 246)]

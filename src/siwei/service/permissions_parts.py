@@ -51,3 +51,8 @@ _WARRANTY_AREA = {
 }
 for _role, _perms in _WARRANTY_AREA.items():
     ROLE_DEFAULTS[_role] = [*ROLE_DEFAULTS[_role], *_perms]
+
+# Service KPIs page and card (service.md "Service KPIs"); store managers and group admins
+# hold every permission.
+ROLE_DEFAULTS["service_manager"] = [*ROLE_DEFAULTS["service_manager"],
+                                    "service.view_service_kpis"]

@@ -363,7 +363,7 @@ def inspection_queue(*, store, level: int):
 
 
 def ro_inspections(repair_order: RepairOrder):
-    return (repair_order.inspections.select_related("inspector__employee", "job")
+    return (repair_order.inspections.select_related("inspector__employee", "job", "instrument")
             .order_by("id"))
 
 

@@ -16,3 +16,13 @@ def mark_appointment_no_shows() -> dict[str, int]:
     their reserved parts are released. Idempotent."""
     return {store.code: appointment_mark_no_shows(store=store)
             for store in Store.objects.filter(is_active=True).order_by("code")}
+
+
+@task()
+def close_repair_orders() -> dict[str, int]:
+    """Daily (SV-16): released repair orders whose follow-up call is done, or that were
+    released 7 days ago, become closed, in every active store. Idempotent."""
+    from .services.orders import repair_orders_close_due
+
+    return {store.code: repair_orders_close_due(store=store)
+            for store in Store.objects.filter(is_active=True).order_by("code")}

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("siwei.service.urls_orders")),
     path("", include("siwei.service.urls_workshop")),
     path("", include("siwei.service.urls_warranty")),
+    path("", include("siwei.service.urls_kpis")),
 ]

@@ -29,7 +29,7 @@ from .forms_workshop import (
     InspectionForm,
     PeriodForm,
 )
-from .models import Job, JobStatus, RepairOrder, ROStatus
+from .models import Equipment, EquipmentKind, Job, JobStatus, RepairOrder, ROStatus
 from .services.workshop import (
     PERM_DISPATCH,
     PERM_FINAL,
@@ -194,7 +194,10 @@ def _inspect(request: HttpRequest, pk: int, level: int) -> HttpResponse:
                            .select_related("vehicle", "customer", "advisor__employee"), pk=pk)
     jobs = list(ro.jobs.exclude(status=JobStatus.DECLINED).exclude(declined=True)
                 .select_related("technician__employee").order_by("id"))
-    form = InspectionForm(request.POST or None, level=level, jobs=jobs)
+    instruments = list(Equipment.objects.for_store(request.store)
+                       .filter(kind=EquipmentKind.INSTRUMENT).order_by("asset_number"))
+    form = InspectionForm(request.POST or None, level=level, jobs=jobs,
+                          instruments=instruments)
     if request.method == "POST" and form.is_valid():
         try:
             inspection_record(actor=request.user, repair_order=ro, level=level,
@@ -204,7 +207,8 @@ def _inspect(request: HttpRequest, pk: int, level: int) -> HttpResponse:
                 target = {"checks": None, "wear": None}.get(field, field)
                 form.add_error(target if target in form.fields else None, errors)
         except (DomainError, PermissionDenied) as exc:
-            form.add_error(None, _refusal(exc))
+            overdue = isinstance(exc, DomainError) and exc.code == "instrument_overdue"
+            form.add_error("instrument" if overdue else None, _refusal(exc))
         else:
             ro.refresh_from_db()
             if form.values()["passed"]:

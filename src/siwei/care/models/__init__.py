@@ -31,6 +31,7 @@ from .followups import (
                         FollowUpKind,
                         FollowUpStatus,
 )
+from .insurance import InsuranceRenewal
 from .settings import CareSettings, care_settings
 from .surveys import Answer, AnswerType, Measure, Question, Questionnaire, SurveyResponse
 
@@ -39,6 +40,7 @@ __all__ = [
     "CareSettings", "ClassifierTerm", "Department", "Feedback", "FeedbackAction",
     "FeedbackCategory", "FeedbackChannel", "FeedbackEvent", "FeedbackKind", "FeedbackStatus",
     "FollowUp", "FollowUpAttempt", "FollowUpChannel", "FollowUpKind", "FollowUpStatus",
-    "InboundMessage", "Measure", "Message", "MessageChannel", "MessageStatus", "Question",
+    "InboundMessage", "InsuranceRenewal", "Measure", "Message", "MessageChannel",
+    "MessageStatus", "Question",
     "Questionnaire", "Segment", "Severity", "SkipReason", "SurveyResponse", "care_settings",
 ]

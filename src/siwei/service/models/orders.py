@@ -135,6 +135,7 @@ class RepairOrder(StoreOwnedModel):
             ("inspect_final", _("Can do the final inspection")),
             ("approve_service_discount", _("Can approve service discounts")),
             ("release_vehicle", _("Can issue gate passes")),
+            ("view_service_kpis", _("Can view the service KPIs")),
         ]
         indexes = [
             models.Index(fields=["store", "status"], name="service_ro_store_status"),
@@ -274,6 +275,10 @@ class Inspection(models.Model):
     checks = models.JSONField(_("checks"), default=dict, blank=True)
     wear = models.JSONField(_("remaining life of wear parts %"), default=dict, blank=True)
     road_test = models.BooleanField(_("road test"), default=False)
+    # SV-20: the measuring instrument used; an instrument overdue for calibration is refused.
+    instrument = models.ForeignKey("service.Equipment", on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="inspections",
+                                   verbose_name=_("measuring instrument"))
 
     class Meta:
         verbose_name = _("inspection")

@@ -421,7 +421,8 @@ def _release(*, actor, appointment: Appointment, reason: str) -> list[tuple[Any,
 def _reminders(appointment: Appointment) -> None:
     """CR-5: confirmation tasks one day and one hour before, for the SA. A reminder whose
     time has already passed (a booking made at short notice) is not created."""
-    from siwei.care.models import FollowUp, FollowUpKind
+    from siwei.care.models import FollowUpKind
+    from siwei.care.services import followup_schedule
 
     now = clock.now()
     for kind, before in ((FollowUpKind.APPOINTMENT_DAY_BEFORE, dt.timedelta(days=1)),
@@ -429,10 +430,9 @@ def _reminders(appointment: Appointment) -> None:
         due = appointment.start - before
         if due <= now:
             continue
-        FollowUp.objects.get_or_create(
-            kind=kind, source_type=DOCUMENT_TYPE, source_id=appointment.pk, due_at=due,
-            defaults={"store": appointment.store, "customer": appointment.customer,
-                      "vehicle": appointment.vehicle, "assignee": appointment.advisor})
+        followup_schedule(store=appointment.store, kind=kind, customer=appointment.customer,
+                          due_at=due, source_type=DOCUMENT_TYPE, source_id=appointment.pk,
+                          vehicle=appointment.vehicle, assignee=appointment.advisor)
 
 
 def _close_reminders(appointment: Appointment, *, done_kinds: Iterable[str] = ()) -> None:

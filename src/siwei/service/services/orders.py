@@ -784,6 +784,11 @@ def repair_order_cancel(*, actor, repair_order: RepairOrder, reason: str) -> Rep
 
     reservation_release(actor=None, store=ro.store, document_type=DOCUMENT_TYPE,
                         document_id=str(ro.pk), reason=reason)
+    if ro.appointment_id:  # anything still held for the appointment goes back too (PT-9)
+        from .appointments import DOCUMENT_TYPE as APPOINTMENT_DOCUMENT
+
+        reservation_release(actor=None, store=ro.store, document_type=APPOINTMENT_DOCUMENT,
+                            document_id=str(ro.appointment_id), reason=reason)
     before = ro.status
     ro.status, ro.cancel_reason = status, reason[:200]
     ro.save(update_fields=["status", "cancel_reason"])

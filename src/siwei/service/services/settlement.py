@@ -200,6 +200,7 @@ def repair_order_release(*, actor, repair_order: RepairOrder) -> RepairOrder:
     ro.status, ro.released_at = status, now
     ro.gate_pass_number = number_next(store=ro.store, doc_type="GP")
     ro.save(update_fields=["status", "released_at", "gate_pass_number"])
+    release_leftover_reservations(ro, reason=ro.gate_pass_number)
     _follow_up_call(ro, now)
     if ro.appointment_id:
         _appointment_done(actor, ro)
@@ -208,16 +209,32 @@ def repair_order_release(*, actor, repair_order: RepairOrder) -> RepairOrder:
     return ro
 
 
+def release_leftover_reservations(ro: RepairOrder, *, reason: str) -> None:
+    """PT-9: parts still reserved when the car leaves — reserved for the whole order (an
+    appointment's reservation handed over on arrival) and never moved to a line, or more
+    than was issued — go back to available stock, and so does anything still held for the
+    appointment."""
+    from siwei.parts.services import reservation_release
+
+    from .appointments import DOCUMENT_TYPE as APPOINTMENT_DOCUMENT
+
+    reservation_release(actor=None, store=ro.store, document_type=DOCUMENT_TYPE,
+                        document_id=str(ro.pk), reason=reason)
+    if ro.appointment_id:
+        reservation_release(actor=None, store=ro.store, document_type=APPOINTMENT_DOCUMENT,
+                            document_id=str(ro.appointment_id), reason=reason)
+
+
 def _follow_up_call(ro: RepairOrder, released_at: dt.datetime) -> None:
     """CR-3: customer service calls within 7 days of release (the store's setting)."""
-    from siwei.care.models import FollowUp, FollowUpChannel, FollowUpKind
+    from siwei.care.models import FollowUpChannel, FollowUpKind
+    from siwei.care.services import followup_schedule
 
     days = service_settings(ro.store).follow_up_days
-    FollowUp.objects.get_or_create(
-        kind=FollowUpKind.SERVICE_CALL, source_type=DOCUMENT_TYPE, source_id=ro.pk,
-        due_at=released_at + dt.timedelta(days=days),
-        defaults={"store": ro.store, "customer_id": ro.customer_id, "vehicle_id": ro.vehicle_id,
-                  "assignee_role": "customer_service", "channel": FollowUpChannel.PHONE})
+    followup_schedule(store=ro.store, kind=FollowUpKind.SERVICE_CALL, customer=ro.customer,
+                      due_at=released_at + dt.timedelta(days=days), source_type=DOCUMENT_TYPE,
+                      source_id=ro.pk, vehicle=ro.vehicle, assignee_role="customer_service",
+                      channel=FollowUpChannel.PHONE)
 
 
 def _appointment_done(actor, ro: RepairOrder) -> None:

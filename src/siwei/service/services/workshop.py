@@ -352,14 +352,18 @@ def _clean_wear(wear: Any) -> dict[str, int]:
 
 def _record(*, actor, ro: RepairOrder, level: int, passed: bool, findings: str,
             job: Job | None, now: dt.datetime, checks: dict | None = None,
-            wear: dict | None = None, road_test: bool = False) -> Inspection:
+            wear: dict | None = None, road_test: bool = False,
+            instrument=None) -> Inspection:
     inspector = actor if actor is not None else (job.technician if job is not None else None)
     inspection = Inspection.objects.create(
         repair_order=ro, job=job, level=level, inspector=inspector, at=now, passed=passed,
-        findings=findings, checks=checks or {}, wear=wear or {}, road_test=road_test)
-    audit_record(actor=actor, action=f"inspection.level{level}", obj=ro,
-                 after={"inspection": inspection.pk, "job": job.pk if job else None,
-                        "passed": passed}, note=findings)
+        findings=findings, checks=checks or {}, wear=wear or {}, road_test=road_test,
+        instrument=instrument)
+    after = {"inspection": inspection.pk, "job": job.pk if job else None, "passed": passed}
+    if instrument is not None:
+        after["instrument"] = instrument.pk
+    audit_record(actor=actor, action=f"inspection.level{level}", obj=ro, after=after,
+                 note=findings)
     return inspection
 
 
@@ -430,8 +434,10 @@ def _self_check(*, actor, ro: RepairOrder, job: Job | None, passed: bool, findin
 def inspection_record(*, actor, repair_order: RepairOrder, level: int, passed: bool,
                       findings: str = "", checks: dict | None = None,
                       wear: dict | None = None, road_test: bool = False,
-                      job: Job | None = None) -> Inspection:
-    """Record one level of the three-level inspection (SV-13)."""
+                      job: Job | None = None, instrument=None) -> Inspection:
+    """Record one level of the three-level inspection (SV-13). ``instrument``: the
+    measuring instrument used by the foreman or the QC inspector (SV-20); one overdue for
+    calibration, never calibrated or stopped is refused (409 ``instrument_overdue``)."""
     try:
         level = Inspection.Level(int(level))
     except (TypeError, ValueError):
@@ -443,6 +449,9 @@ def inspection_record(*, actor, repair_order: RepairOrder, level: int, passed: b
         raise ValidationError({"job": [_("This job belongs to another repair order.")]})
     findings = _clean_findings(findings)
     now = clock.now()
+    if instrument is not None and level == Inspection.Level.SELF:
+        raise ValidationError({"instrument": [_("The instrument is recorded with the "
+                                                "foreman's check or the final inspection.")]})
     if level == Inspection.Level.SELF:
         return _self_check(actor=actor, ro=ro, job=job, passed=passed, findings=findings,
                            now=now)
@@ -463,8 +472,10 @@ def inspection_record(*, actor, repair_order: RepairOrder, level: int, passed: b
     if job is not None and (job.status == JobStatus.DECLINED or job.declined):
         raise ValidationError({"job": [_("This job was declined by the customer.")]})
     _inspection_allowed(ro, level)
+    _instrument_allowed(ro, instrument)
     inspection = _record(actor=actor, ro=ro, level=level, passed=passed, findings=findings,
-                         job=job, now=now, checks=checks, wear=wear, road_test=road_test)
+                         job=job, now=now, checks=checks, wear=wear, road_test=road_test,
+                         instrument=instrument)
     if not passed:
         _rework(actor=actor, ro=ro, job=_lock_job(job) if job is not None else None)
     elif level == Inspection.Level.FINAL:
@@ -476,6 +487,19 @@ def inspection_record(*, actor, repair_order: RepairOrder, level: int, passed: b
         audit_record(actor=actor, action="ro.inspect", obj=ro, before={"status": before},
                      after={"status": ro.status, "certificate": ro.certificate_number})
     return inspection
+
+
+def _instrument_allowed(ro: RepairOrder, instrument) -> None:
+    """SV-20: a measuring instrument of the store, with a valid calibration."""
+    if instrument is None:
+        return
+    from ..models import EquipmentKind
+    from .equipment import instrument_check
+
+    if instrument.store_id != ro.store_id or instrument.kind != EquipmentKind.INSTRUMENT:
+        raise ValidationError({"instrument": [_("Choose a measuring instrument of this "
+                                                "store.")]})
+    instrument_check(instrument=instrument, on=clock.today())
 
 
 def _inspection_allowed(ro: RepairOrder, level: int) -> None:
