@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "siwei.service",
     "siwei.finance",
     "siwei.care",
+    "siwei.reports",
     "siwei.demo",
 ]
 

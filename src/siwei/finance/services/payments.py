@@ -16,7 +16,7 @@ from siwei.core.models import Store
 from siwei.core.numbering import number_next
 from siwei.core.permissions import has_store_perm
 
-from .models import Payment, PaymentKind, PaymentMethod
+from ..models import Payment, PaymentKind, PaymentMethod
 
 
 def _checked_amount(amount, method: str):

@@ -1,0 +1,3 @@
+"""Audit labels of finance: cashier."""
+
+ACTION_LABELS: dict = {}

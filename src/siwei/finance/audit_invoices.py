@@ -1,0 +1,3 @@
+"""Audit labels of finance: invoices."""
+
+ACTION_LABELS: dict = {}

@@ -1,0 +1,3 @@
+"""Audit labels of finance: profit."""
+
+ACTION_LABELS: dict = {}

@@ -1,0 +1,3 @@
+"""Audit labels of finance: receivables."""
+
+ACTION_LABELS: dict = {}

@@ -1,0 +1,3 @@
+"""Home-page cards of finance: profit."""
+
+CARDS: list = []

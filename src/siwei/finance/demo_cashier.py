@@ -1,0 +1,5 @@
+"""Demo data of finance: cashier."""
+
+
+def build_cashier(ctx) -> None:
+    """Build this area's demo history."""

@@ -1,0 +1,3 @@
+"""Menu entries of finance: profit."""
+
+NAV: list = []

@@ -1,0 +1,3 @@
+"""Menu entries of finance: receivables."""
+
+NAV: list = []

@@ -1,0 +1,3 @@
+"""Pages of finance: invoices."""
+
+urlpatterns: list = []

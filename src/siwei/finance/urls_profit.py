@@ -1,0 +1,3 @@
+"""Pages of finance: profit."""
+
+urlpatterns: list = []

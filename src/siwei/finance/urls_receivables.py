@@ -1,0 +1,3 @@
+"""Pages of finance: receivables."""
+
+urlpatterns: list = []

@@ -1,0 +1,6 @@
+"""Menu entries of reports and data, one list per area."""
+
+from . import navigation_exports, navigation_imports, navigation_printing
+
+NAV = [item for module in (navigation_printing, navigation_imports, navigation_exports)
+       for item in module.NAV]

@@ -1,0 +1,3 @@
+"""Menu entries of reports and data: exports."""
+
+NAV: list = []

@@ -1,0 +1,3 @@
+"""Menu entries of reports and data: imports."""
+
+NAV: list = []

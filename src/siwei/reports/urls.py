@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+app_name = "reports"
+
+urlpatterns = [path("", include(f"siwei.reports.urls_{area}"))
+               for area in ("printing", "imports", "exports")]

@@ -1,0 +1,3 @@
+"""Pages of reports and data: exports."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of reports and data: imports."""
+
+urlpatterns: list = []
