@@ -234,3 +234,17 @@ def test_cr4_api_survey_responses(api, group, team, task, store_bj):
     assert api(team.supervisor, store_bj).get(
         "/api/v1/survey-responses/?answered_from=2026-11-23").json()["count"] == 0
     assert api(team.tech1, store_bj).get("/api/v1/survey-responses/").status_code == 403
+
+
+def test_cr1_task_page_completes_without_answers_when_the_customer_declines(client, team,
+                                                                            task, ro):
+    login(client, team.cs)
+    action = reverse("care:followup-action", args=[task.pk])
+    assert 'name="survey_declined"' in client.get(
+        reverse("care:followup", args=[task.pk])).content.decode()
+    response = client.post(action, {"action": "complete", "result": "客户不愿意做问卷",
+                                     "survey_declined": "on"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == FollowUpStatus.DONE
+    assert not SurveyResponse.objects.filter(follow_up=task).exists()

@@ -281,3 +281,17 @@ def test_cr2_delivery_schedules_the_series_and_the_sales_calls_rate_the_consulta
     assert response.csi == Decimal("80.00") and response.nps_score == 6
     first.refresh_from_db()
     assert first.feedback.sales_order == order and first.feedback.department == "sales"
+
+
+def test_cr1_a_customer_who_declines_the_survey_is_reached_without_answers(group, team, task):
+    """Reached but no questionnaire: the task is done, no response is stored, and answers
+    given anyway are refused (400 on ``scores``)."""
+    with pytest.raises(ValidationError) as err:
+        followup_complete(actor=team.cs, follow_up=task, result="",
+                          scores=scores_for(group, [5, 5, 5, 5, 5], 10), survey_declined=True)
+    assert "scores" in err.value.message_dict
+    followup_complete(actor=team.cs, follow_up=task, result="", survey_declined=True)
+    task.refresh_from_db()
+    assert task.status == FollowUpStatus.DONE and task.result
+    assert not SurveyResponse.objects.filter(follow_up=task).exists()
+    assert task.attempt_log.get().outcome == "reached"

@@ -155,6 +155,9 @@ class FollowUpCompleteInput(serializers.Serializer):
                                                 "opens a complaint")
     appointment = StoreScopedPrimaryKeyField(queryset=Appointment.objects.all(),
                                              required=False, allow_null=True)
+    survey_declined = serializers.BooleanField(
+        required=False, default=False,
+        help_text="the customer was reached but declined the questionnaire")
 
 
 class FollowUpUnreachableInput(serializers.Serializer):
@@ -269,7 +272,8 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StoreSco
         services.followup_complete(actor=request.user, follow_up=task, result=values["result"],
                                    scores=values.get("scores") or None,
                                    complaint_text=values["complaint"],
-                                   appointment=values.get("appointment"))
+                                   appointment=values.get("appointment"),
+                                   survey_declined=values["survey_declined"])
         return action_response(self, task)
 
     @extend_schema(request=FollowUpUnreachableInput, responses=FollowUpDetailSerializer)

@@ -46,12 +46,19 @@ class CompleteForm(forms.Form):
         label=_("Complaint"), required=False,
         help_text=_("Anything the customer complained about opens a complaint."),
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+    survey_declined = forms.BooleanField(
+        label=_("The customer declined the survey"), required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
 
     def __init__(self, *args, questions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
         for question in self.questions:
-            self.fields[f"q_{question.pk}"] = question_field(question)
+            field = question_field(question)
+            # Required answers are checked by the service, which knows whether the
+            # customer declined the survey.
+            field.required = False
+            self.fields[f"q_{question.pk}"] = field
 
     def question_fields(self):
         return [self[f"q_{q.pk}"] for q in self.questions]

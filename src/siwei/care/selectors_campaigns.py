@@ -22,7 +22,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 
 from siwei.core import clock
 from siwei.core.fields import money
@@ -138,7 +138,9 @@ def segment_recipients(*, store, filters: dict[str, Any],
         and not (filters.get("maintenance_due_from") or filters.get("maintenance_due_to"))
     due = "insurance_expiry" if by_insurance else "next_maintenance_date"
     return segment_customers(store=store, filters=filters, today=today).annotate(
-        v_plate=Subquery(vehicle.values("plate")[:1]),
+        # A vehicle not yet registered is named by its VIN.
+        v_plate=Subquery(vehicle.annotate(
+            label=Coalesce(NullIf(F("plate"), Value("")), F("vin"))).values("label")[:1]),
         v_brand=Subquery(vehicle.values("model__brand")[:1]),
         v_model=Subquery(vehicle.values("model__name")[:1]),
         v_due=Subquery(vehicle.values(due)[:1]))

@@ -101,7 +101,8 @@ def _complete(request, task: FollowUp) -> HttpResponse | None:
         try:
             services.followup_complete(
                 actor=request.user, follow_up=task, result=form.cleaned_data["result"],
-                scores=form.scores() or None, complaint_text=form.cleaned_data["complaint"])
+                scores=form.scores() or None, complaint_text=form.cleaned_data["complaint"],
+                survey_declined=form.cleaned_data["survey_declined"])
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

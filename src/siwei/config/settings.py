@@ -288,6 +288,9 @@ SIWEI_APP_NAME = _("Siwei DMS")
 # The global search box on every page (CS-5): its page and who sees it.
 SIWEI_SEARCH_URL_NAME = "crm:search"
 SIWEI_SEARCH_PERMISSION = "crm.view_customer"
+# A trial installation may live some days ahead to watch reminders and escalations
+# appear (DEBUG only; see docs/care.md "Trying the scheduler").
+SIWEI_CLOCK_OFFSET_DAYS = float(os.environ.get("SIWEI_CLOCK_OFFSET_DAYS", "0") or 0)
 # CS-4: an owner with no service visit for this many months is churned (流失).
 SIWEI_CHURN_MONTHS = int(os.environ.get("SIWEI_CHURN_MONTHS", "12"))
 # CR-12 messaging: which backend sends SMS/WeChat messages (console | webhook | sms), its

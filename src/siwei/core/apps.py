@@ -10,7 +10,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import roles
+        from . import clock, roles
+
+        clock.install_from_settings()
 
         # After the last app's post-migrate, so that every app's permissions exist.
         post_migrate.connect(roles.sync_after_migrate)

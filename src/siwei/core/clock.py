@@ -44,6 +44,18 @@ class FixedClock:
         return self._at
 
 
+class OffsetClock:
+    """The system clock moved by a fixed offset: lets a trial installation live a few days
+    ahead (``SIWEI_CLOCK_OFFSET_DAYS``, honoured only with ``DEBUG`` on) to watch the
+    scheduler create reminders and escalate complaints."""
+
+    def __init__(self, offset: dt.timedelta) -> None:
+        self.offset = offset
+
+    def now(self) -> dt.datetime:
+        return timezone.now() + self.offset
+
+
 _clock: Clock = SystemClock()
 
 
@@ -89,3 +101,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
     year, month = divmod(index, 12)
     last = calendar.monthrange(year, month + 1)[1]
     return day.replace(year=year, month=month + 1, day=min(day.day, last))
+
+
+def install_from_settings() -> None:
+    """Move the clock by ``SIWEI_CLOCK_OFFSET_DAYS`` when ``DEBUG`` is on (a trial or
+    demo installation); production always runs on the system clock."""
+    from django.conf import settings
+
+    days = getattr(settings, "SIWEI_CLOCK_OFFSET_DAYS", 0)
+    if days and settings.DEBUG:
+        install(OffsetClock(dt.timedelta(days=days)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django_filters import rest_framework as filters
 from rest_framework import mixins, serializers
 
 from siwei.core.api.base import StoreScopedViewSet
@@ -10,7 +11,23 @@ from siwei.sales.models import SalesOrder
 from siwei.service.models import RepairOrder
 
 from .models import Payment
+from .services.cashier import day_bounds
 from .services import payment_record
+
+
+class PaymentFilter(filters.FilterSet):
+    """``?day=YYYY-MM-DD`` (business day in the store's time zone), ``?cashier=<user id>``,
+    ``?method=``, and the order and kind."""
+
+    day = filters.DateFilter(method="filter_day", label="business day")
+
+    class Meta:
+        model = Payment
+        fields = ["day", "cashier", "method", "kind", "sales_order", "repair_order", "corrects"]
+
+    def filter_day(self, queryset, name, value):
+        start, end = day_bounds(value)
+        return queryset.filter(at__gte=start, at__lt=end)
 
 
 class PaymentSerializer(serializers.ModelSerializer):
@@ -18,11 +35,13 @@ class PaymentSerializer(serializers.ModelSerializer):
                                              allow_null=True)
     repair_order = StoreScopedPrimaryKeyField(queryset=RepairOrder.objects.all(),
                                               required=False, allow_null=True)
+    corrects = StoreScopedPrimaryKeyField(queryset=Payment.objects.all(), required=False,
+                                          allow_null=True)
 
     class Meta:
         model = Payment
         fields = ["id", "receipt_number", "sales_order", "repair_order", "kind", "method", "amount",
-                  "reference", "cashier", "approved_by", "at", "note"]
+                  "reference", "cashier", "approved_by", "at", "note", "corrects"]
         read_only_fields = ["receipt_number", "cashier", "approved_by", "at"]
         extra_kwargs = {"kind": {"required": False}}
 
@@ -33,7 +52,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     serializer_class = PaymentSerializer
     queryset = Payment.objects.select_related("sales_order")
-    filterset_fields = ["sales_order", "repair_order", "method", "kind"]
+    filterset_class = PaymentFilter
     ordering_fields = ["at", "id"]
     required_permissions = {"list": "finance.view_payment", "retrieve": "finance.view_payment",
                             "create": "finance.add_payment"}

@@ -230,13 +230,14 @@ def _open_complaint(*, actor, task: FollowUp, source, rated: dict[str, Any], csi
 @transaction.atomic
 def followup_complete(*, actor, follow_up: FollowUp, result: str,
                       scores: dict[int | str, Any] | None = None, complaint_text: str = "",
-                      appointment=None) -> FollowUp:
+                      appointment=None, survey_declined: bool = False) -> FollowUp:
     """The customer was reached (CR-1): the task is done, a reached attempt is logged and,
     when the kind has a questionnaire (CR-4), the answers are checked (400 on ``scores``)
     and stored with the CSI and NPS score (see ``services.surveys``) and the staff rated.
     CR-3: a CSI below the store's threshold or a complaint told in the call opens a
     complaint (channel ``follow_up``) linked to the task. ``appointment`` records a booking
-    made in the call."""
+    made in the call. A customer who declines the survey (``survey_declined``) is reached
+    all the same: the task is done without answers, and the result says so."""
     task = _locked(follow_up)
     before = _snapshot(task)
     status = FOLLOWUP_FLOW.target(task.status, "complete")
@@ -246,7 +247,13 @@ def followup_complete(*, actor, follow_up: FollowUp, result: str,
                                                                  kind=task.kind)
     if questionnaire is None and scores:
         raise ValidationError({"scores": [_("This follow-up has no questionnaire.")]})
-    answers = answers_clean(questionnaire=questionnaire, scores=scores) if questionnaire else []
+    if survey_declined:
+        if scores:
+            raise ValidationError({"scores": [
+                _("The customer declined the survey: leave the answers empty.")]})
+        result = result or _("The customer declined the survey.")
+    answers = (answers_clean(questionnaire=questionnaire, scores=scores)
+               if questionnaire and not survey_declined else [])
     if appointment is not None and (appointment.store_id != task.store_id
                                     or appointment.customer_id != task.customer_id):
         raise ValidationError({"appointment": [_("Not an appointment of this customer.")]})
@@ -282,6 +289,7 @@ def followup_complete(*, actor, follow_up: FollowUp, result: str,
         task.save(update_fields=["feedback"])
     audit_record(actor=actor, action="followup.complete", obj=task, before=before,
                  after={**_snapshot(task), "csi": csi, "nps_score": nps,
+                        "survey_declined": survey_declined,
                         "feedback": task.feedback_id, "appointment": task.appointment_id})
     return _sync(follow_up, task)
 

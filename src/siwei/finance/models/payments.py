@@ -49,6 +49,9 @@ class Payment(StoreOwnedModel):
                                     related_name="+", verbose_name=_("approved by"))
     at = models.DateTimeField(_("time"))
     note = models.CharField(_("note"), max_length=200, blank=True)
+    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="corrections",
+                                 verbose_name=_("corrects receipt"))
 
     class Meta:
         verbose_name = _("payment")

@@ -1,0 +1,5 @@
+"""Models of reports and data, one module per area (add a line per area)."""
+
+from .imports import ImportJob, ImportKind, ImportMode, ImportStatus
+
+__all__ = ["ImportJob", "ImportKind", "ImportMode", "ImportStatus"]

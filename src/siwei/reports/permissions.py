@@ -1,0 +1,14 @@
+"""Default permissions of the roles for reports and data (stores may adjust them). Each
+area adds its own lines."""
+
+# FN-9 import: customers and vehicles for sales, parts, prices and opening stock for parts
+# (store managers hold every permission).
+_IMPORT_SALES = ["reports.view_importjob", "reports.import_customers",
+                 "reports.import_vehicles"]
+_IMPORT_PARTS = ["reports.view_importjob", "reports.import_parts", "reports.import_stock"]
+
+ROLE_DEFAULTS: dict[str, list[str]] = {
+    "store_manager": [*_IMPORT_SALES, *_IMPORT_PARTS],
+    "sales_manager": [*_IMPORT_SALES],
+    "parts_manager": [*_IMPORT_PARTS],
+}

@@ -1,0 +1,1 @@
+"""FN-8 printouts: PDF documents with Chinese text (reportlab)."""
