@@ -8,15 +8,25 @@ STAMP := $(VENV)/.installed-stamp
 TOOL_ENV := DJANGO_SETTINGS_MODULE=siwei.config.settings_test
 PG_URL := $(or $(TEST_DATABASE_URL),$(DATABASE_URL))
 
-.PHONY: demo test install lint messages messages-update clean
+.PHONY: demo test install lint messages messages-update clean pdf-font
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	npm ci --no-audit --no-fund --loglevel=error
+	@$(MAKE) --no-print-directory pdf-font
 	$(MAKE) messages
 	touch $(STAMP)
+
+# PDFs embed a Chinese TrueType font from Debian's packages when it can be installed;
+# otherwise they fall back to the viewer's built-in STSong-Light (see docs/operations.md).
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+pdf-font:
+	@test -e $(CJK_FONT) || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		{ apt-get install -y -q fonts-wqy-microhei >/dev/null 2>&1 || \
+		  { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q fonts-wqy-microhei >/dev/null 2>&1; }; }; } || \
+		echo "note: fonts-wqy-microhei is not installed; PDFs use the built-in STSong-Light font"
 
 install: $(STAMP)
 
@@ -35,10 +45,10 @@ demo: install
 	DEBUG=1 $(BIN)/siwei runserver --noreload 127.0.0.1:8000
 
 test: install
-	env -u DATABASE_URL -u TEST_DATABASE_URL $(BIN)/pytest -q
+	env -u DATABASE_URL -u TEST_DATABASE_URL $(BIN)/pytest -q -n auto
 	@if [ -n "$(PG_URL)" ]; then \
 		echo "== the same suite on PostgreSQL =="; \
-		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q; \
+		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q -n auto; \
 	fi
 
 lint: install

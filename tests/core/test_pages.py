@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 
 from siwei.core.models import AuditEvent, Role, StaffAssignment
@@ -208,3 +209,14 @@ def test_pages_send_security_headers(client):
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_lazy_card_is_served_only_for_a_role_of_the_user(staff, store_bj):
+    """FN-6: heavy cards load after the home page; the card endpoint serves only the
+    cards of the user's own roles."""
+    manager = staff("service_manager", store=store_bj)
+    advisor = staff("service_advisor", store=store_bj)
+    url = reverse("home-card", args=["service-kpis-cards-kpis"])
+    assert login(manager).get(url).status_code == 200
+    assert login(advisor).get(url).status_code == 404
+    assert login(manager).get(reverse("home-card", args=["no-such-card"])).status_code == 404

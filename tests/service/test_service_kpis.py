@@ -253,8 +253,13 @@ def test_service_kpis_page_needs_the_permission(client, crew, staff, store_bj, s
 
 
 def test_service_kpis_home_card(client, crew, kpi_orders, clock):
+    """The card is lazy: the home page holds its place and fetches it on its own."""
     client.force_login(crew.manager)
-    html = client.get(reverse("home"), {"role": "service_manager"}).content.decode()
+    home = client.get(reverse("home"), {"role": "service_manager"}).content.decode()
+    card_url = reverse("home-card", args=["service-kpis-cards-kpis"])
+    assert f'hx-get="{card_url}?role=service_manager"' in home
+    assert 'id="card-service-kpis"' not in home
+    html = client.get(card_url, {"role": "service_manager"}).content.decode()
     assert 'id="card-service-kpis"' in html
     assert 'data-chart="chart-card-service-kpis"' in html and 'data-today="0"' in html
     assert 'data-kpi="effective_labour_rate"' in html and "277.50" in html

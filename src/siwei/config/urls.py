@@ -10,6 +10,7 @@ from siwei.core.registry import siwei_app_configs
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("home/cards/<slug:key>/", core_views.home_card, name="home-card"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -22,6 +22,13 @@ class Card:
     context: Callable[..., dict[str, Any]] = field(default=lambda request: {})
     order: int = 100
     width: int = 6  # Bootstrap columns on a wide screen
+    # A lazy card is fetched by the page after it has loaded (its own request), so that
+    # heavy figures and charts do not hold up the home page.
+    lazy: bool = False
+
+    @property
+    def key(self) -> str:
+        return self.template.removesuffix(".html").replace("/", "-").replace("_", "-")
 
 
 @cache

@@ -44,20 +44,37 @@ def require_store_perm(perm: str):
     return decorate
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The home page of the user's role in the active store (the first role by rank,
-    or the one chosen with ``?role=``)."""
+def _home_role(request: HttpRequest):
+    """The user's roles in the active store and the one the home page shows (the first by
+    rank, or the one chosen with ``?role=``)."""
     store = request.store if request.store else None
     roles = employee_roles(request.user, store) if store else []
     wanted = request.GET.get("role")
-    chosen = next((r for r in roles if r.code == wanted), roles[0] if roles else None)
+    return roles, next((r for r in roles if r.code == wanted), roles[0] if roles else None)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The home page of the user's role in the active store; lazy cards are fetched
+    afterwards through ``home_card``."""
+    roles, chosen = _home_role(request)
     cards = []
     if chosen is not None:
         for card in cards_for(chosen.code):
-            context = card.context(request)
+            context = None if card.lazy else card.context(request)
             cards.append({"card": card, "context": context})
     return render(request, "core/home.html", {"roles": roles, "role": chosen, "cards": cards})
+
+
+@require_GET
+@login_required
+def home_card(request: HttpRequest, key: str) -> HttpResponse:
+    """One card of the home page of the user's role (``?role=``), rendered on its own."""
+    _roles, chosen = _home_role(request)
+    card = next((c for c in cards_for(chosen.code) if c.key == key), None) if chosen else None
+    if card is None:
+        raise Http404
+    return render(request, "core/home_card.html", {"card": card, "context": card.context(request)})
 
 
 @require_POST

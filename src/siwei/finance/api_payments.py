@@ -11,8 +11,8 @@ from siwei.sales.models import SalesOrder
 from siwei.service.models import RepairOrder
 
 from .models import Payment
-from .services.cashier import day_bounds
 from .services import payment_record
+from .services.cashier import day_bounds
 
 
 class PaymentFilter(filters.FilterSet):
@@ -30,11 +30,27 @@ class PaymentFilter(filters.FilterSet):
         return queryset.filter(at__gte=start, at__lt=end)
 
 
+class OrderReference(serializers.IntegerField):
+    """The ``id`` of the order paid. The payment service locks the order and refuses one
+    that is missing or of another store (400 on the field), so the reference is not read
+    twice."""
+
+    def __init__(self, model, **kwargs) -> None:
+        self.model = model
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        pk = super().to_internal_value(data)
+        if pk < 1:
+            self.fail("invalid")
+        return self.model(pk=pk)
+
+
 class PaymentSerializer(serializers.ModelSerializer):
-    sales_order = StoreScopedPrimaryKeyField(queryset=SalesOrder.objects.all(), required=False,
-                                             allow_null=True)
-    repair_order = StoreScopedPrimaryKeyField(queryset=RepairOrder.objects.all(),
-                                              required=False, allow_null=True)
+    sales_order = OrderReference(SalesOrder, source="sales_order_id", required=False,
+                                 allow_null=True)
+    repair_order = OrderReference(RepairOrder, source="repair_order_id", required=False,
+                                  allow_null=True)
     corrects = StoreScopedPrimaryKeyField(queryset=Payment.objects.all(), required=False,
                                           allow_null=True)
 
@@ -51,15 +67,18 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     """Payments and refunds (negative amounts, recorded by a manager who may approve them)."""
 
     serializer_class = PaymentSerializer
-    queryset = Payment.objects.select_related("sales_order")
+    queryset = Payment.objects.all()
     filterset_class = PaymentFilter
     ordering_fields = ["at", "id"]
     required_permissions = {"list": "finance.view_payment", "retrieve": "finance.view_payment",
                             "create": "finance.add_payment"}
 
     def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data["sales_order"] = data.pop("sales_order_id", None)
+        data["repair_order"] = data.pop("repair_order_id", None)
         serializer.instance = payment_record(actor=self.request.user, store=self.request.store,
-                                             **serializer.validated_data)
+                                             **data)
 
 
 def register(router) -> None:

@@ -1,3 +1,8 @@
 """Audit labels of finance: invoices."""
 
-ACTION_LABELS: dict = {}
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS: dict = {
+    "invoice.issue": _("Invoice recorded"),
+    "invoice.void": _("Invoice voided"),
+}

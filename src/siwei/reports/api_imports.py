@@ -6,9 +6,9 @@ status and bad rows; a large file runs in the background: poll ``GET imports/{id
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -30,6 +30,11 @@ class ImportErrorSerializer(serializers.Serializer):
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
+    # Plain strings here: the choices are documented once, on the upload.
+    kind = serializers.CharField(read_only=True,
+                                 help_text="customers, vehicles, parts or stock")
+    mode = serializers.CharField(read_only=True,
+                                 help_text="dry_run, all_or_nothing or good_rows_only")
     errors = ImportErrorSerializer(many=True, read_only=True)
     percent = serializers.IntegerField(read_only=True)
     bad_rows = serializers.IntegerField(read_only=True)

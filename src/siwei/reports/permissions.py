@@ -12,3 +12,8 @@ ROLE_DEFAULTS: dict[str, list[str]] = {
     "sales_manager": [*_IMPORT_SALES],
     "parts_manager": [*_IMPORT_PARTS],
 }
+
+# FN-10 full store data export (personal data: store managers and the group admin).
+ROLE_DEFAULTS["store_manager"] = [*ROLE_DEFAULTS["store_manager"], "reports.export_store_data"]
+ROLE_DEFAULTS["group_admin"] = [*ROLE_DEFAULTS.get("group_admin", []),
+                                "reports.export_store_data"]

@@ -15,8 +15,6 @@ NAV = [
             "sales.view_stockvehicle", SALES, 155),
     NavItem(_("Certificates"), "sales:certificates", "safe", "sales.view_certificatemove",
             SALES, 160),
-    NavItem(_("Cashier desk"), "sales:cashier", "cash-coin", "finance.add_payment",
-            _("Cashier"), 300),
     NavItem(_("Control sheets"), "sales:control-sheets", "table", "sales.view_salestarget",
             SALES, 170),
     NavItem(_("Targets"), "sales:targets", "flag", "sales.change_salestarget", SALES, 175),

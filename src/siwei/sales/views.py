@@ -21,7 +21,6 @@ from siwei.core.permissions import has_store_perm
 from siwei.core.views import refusal_message, require_store_perm, run_page_action
 from siwei.crm.models import Customer, Lead
 from siwei.crm.views import form_errors
-from siwei.finance.models import Payment
 from siwei.finance.services import payment_record
 
 from . import selectors, services
@@ -290,24 +289,8 @@ def order_deliver_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_store_perm("finance.add_payment")
 def cashier_desk(request: HttpRequest) -> HttpResponse:
-    """The cashier's desk: find an order by number, customer or mobile; today's receipts."""
-    query = request.GET.get("q", "").strip()
-    orders = SalesOrder.objects.for_store(request.store).select_related("customer", "model")
-    if query:
-        from django.db.models import Q
-
-        orders = orders.filter(Q(number__icontains=query) | Q(customer__name__contains=query)
-                               | Q(customer__mobile=query))
-    else:
-        orders = orders.filter(status__in=[OrderStatus.DRAFT, OrderStatus.CONFIRMED,
-                                           OrderStatus.ALLOCATED])
-    today = clock.today()
-    payments = (Payment.objects.for_store(request.store).filter(cashier=request.user,
-                                                                at__date=today)
-                .select_related("sales_order").order_by("-at"))
-    return render(request, "sales/cashier.html", {
-        "orders": orders.order_by("-created_at")[:50], "query": query, "payments": payments,
-        "total": sum((p.amount for p in payments), Decimal("0.00"))})
+    """The cashier's desk moved to finance (one desk for sales orders and repair orders)."""
+    return redirect("finance:cashier")
 
 
 @require_store_perm("sales.change_salessettings")

@@ -41,5 +41,5 @@ def _kpis(request) -> dict:
 
 CARDS = [
     Card(_("Service KPIs"), "service/kpis/cards/kpis.html",
-         frozenset({"service_manager", "store_manager"}), _kpis, 15, 6),
+         frozenset({"service_manager", "store_manager"}), _kpis, 15, 6, lazy=True),
 ]

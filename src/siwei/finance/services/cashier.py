@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -152,6 +153,7 @@ def refund_request_create(*, actor, store: Store, amount, method: str, reason: s
         raise ValidationError({"sales_order": [
             _("Name the sales order or the repair order the refund is for.")]})
     order = sales_order or repair_order
+    order = type(order).objects.get(pk=order.pk)  # the paid amount as it is now
     if order.store_id != store.pk:
         raise ValidationError({"sales_order": [_("The order belongs to another store.")]})
     if method not in PaymentMethod.values:

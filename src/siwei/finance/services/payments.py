@@ -59,9 +59,11 @@ def payment_record(*, actor, store: Store, amount: Decimal, method: str, sales_o
     from siwei.sales.models import SalesOrder
 
     # Lock the order: payments of one order are recorded one at a time, on fresh totals.
-    sales_order = SalesOrder.objects.select_for_update().get(pk=sales_order.pk)
-    if sales_order.store_id != store.pk:
+    # (The order may be a bare reference by id from the API: the lock checks it exists.)
+    sales_order = SalesOrder.objects.select_for_update().filter(pk=sales_order.pk).first()
+    if sales_order is None or sales_order.store_id != store.pk:
         raise ValidationError({"sales_order": [_("The order belongs to another store.")]})
+    sales_order.store = store
     amount = _checked_amount(amount, method)
     from siwei.sales.models import OrderStatus
 
@@ -107,9 +109,11 @@ def _repair_order_payment(*, actor, store: Store, amount, method: str, repair_or
     from siwei.service.models import RepairOrder
     from siwei.service.services.settlement import ro_payment_changed
 
-    repair_order = RepairOrder.objects.select_for_update(of=("self",)).get(pk=repair_order.pk)
-    if repair_order.store_id != store.pk:
+    repair_order = RepairOrder.objects.select_for_update(of=("self",)).filter(
+        pk=repair_order.pk).first()
+    if repair_order is None or repair_order.store_id != store.pk:
         raise ValidationError({"repair_order": [_("The order belongs to another store.")]})
+    repair_order.store = store
     amount = _checked_amount(amount, method)
     approved_by = None
     if amount < 0:

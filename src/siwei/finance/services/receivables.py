@@ -21,7 +21,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,7 +42,9 @@ CLAIM_RECEIVABLE = ("approved", "paid")
 
 
 def _day(value: dt.datetime | None) -> dt.date:
-    return timezone.localtime(value).date() if value else clock.today()
+    """The local date of ``value``, never after today."""
+    today = clock.today()
+    return min(timezone.localtime(value).date(), today) if value else today
 
 
 def _amount(value, field: str) -> Decimal:
@@ -213,14 +215,10 @@ def receivables_sync(*, store: Store, actor=None) -> int:
     of ``store``; returns how many were created. Idempotent: the unique constraints keep
     one item per source document and debtor kind, also when two runs race."""
     items = [*_claim_items(store), *_insurance_items(store), *_loan_items(store)]
-    created = 0
-    for item in items:
-        try:
-            with transaction.atomic():
-                item.save()
-            created += 1
-        except IntegrityError:  # a parallel run created it first
-            continue
+    before = Receivable.objects.filter(store=store).count()
+    # A parallel run may insert the same items first: the unique constraints skip them.
+    Receivable.objects.bulk_create(items, batch_size=500, ignore_conflicts=True)
+    created = Receivable.objects.filter(store=store).count() - before
     if created:
         audit_record(actor=actor, action="receivable.sync", store=store,
                      after={"created": created})

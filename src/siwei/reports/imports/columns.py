@@ -46,7 +46,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("tags", "标签", "Tags", example="家庭用车"),
     ),
     ImportKind.VEHICLES: (
-        _c("vin", "车架号", "VIN", required=True, example="LSVAU2180N2183294"),
+        _c("vin", "车架号", "VIN", required=True, example="LSVAU218XN2183294"),
         _c("plate", "车牌号", "Plate", example="京A12345"),
         _c("brand", "品牌", "Brand", example="大众"),
         _c("model", "车型", "Model", example="帕萨特"),
@@ -95,9 +95,11 @@ def header_index(kind: str) -> dict[str, Column]:
     """Every accepted spelling of each column's header (normalised) → the column."""
     index: dict[str, Column] = {}
     for column in COLUMNS[kind]:
-        for spelling in (column.header, column.zh, column.en, column.key,
-                         f"{column.zh}{column.en}", f"{column.en}{column.zh}"):
-            index[_norm(spelling)] = column
+        spellings = [column.header, column.en, column.key]
+        for zh in {column.zh, *column.zh.split("/")}:  # 姓名/名称: either, or both
+            spellings += [zh, f"{zh}{column.en}", f"{column.en}{zh}"]
+        for spelling in spellings:
+            index.setdefault(_norm(spelling), column)
     return index
 
 

@@ -8,7 +8,6 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -17,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .columns import Column, match_header
+from .columns import COLUMNS, Column, match_header
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20000
@@ -44,6 +43,12 @@ def _refuse(message: str) -> ValidationError:
     return ValidationError({"file": [message]})
 
 
+def check_size(size: int) -> None:
+    if size > max_bytes():
+        raise _refuse(_("The file is larger than %(mb)s MB.")
+                      % {"mb": max_bytes() // (1024 * 1024)})
+
+
 def decode_csv(data: bytes) -> str:
     """UTF-8 (a BOM is dropped) or, failing that, GB18030 (a superset of GBK)."""
     try:
@@ -66,9 +71,11 @@ def _csv_rows(data: bytes) -> list[list[Any]]:
 def _xlsx_rows(data: bytes) -> list[list[Any]]:
     from openpyxl import load_workbook
 
+    # A damaged workbook can fail in many ways inside openpyxl (zip, XML, styles …);
+    # each is the user's file, never a server error.
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+    except Exception:
         raise _refuse(_("The file is not a readable Excel workbook (.xlsx).")) from None
     try:
         sheet = book.worksheets[0]
@@ -79,6 +86,8 @@ def _xlsx_rows(data: bytes) -> list[list[Any]]:
             if len(rows) > limit:
                 break
         return rows
+    except Exception:
+        raise _refuse(_("The file is not a readable Excel workbook (.xlsx).")) from None
     finally:
         book.close()
 
@@ -104,9 +113,7 @@ def read_table(kind: str, name: str, data: bytes) -> Table:
     ``ValidationError`` on ``file``."""
     if not data:
         raise _refuse(_("The file is empty."))
-    if len(data) > max_bytes():
-        raise _refuse(_("The file is larger than %(mb)s MB.")
-                      % {"mb": max_bytes() // (1024 * 1024)})
+    check_size(len(data))
     raw = _xlsx_rows(data) if file_format(name, data) == "xlsx" else _csv_rows(data)
     # The header is the first non-empty row.
     start = next((i for i, r in enumerate(raw) if any(not _blank(v) for v in r)), None)
@@ -118,8 +125,6 @@ def read_table(kind: str, name: str, data: bytes) -> Table:
                         "the template and use its first row."))
     table = Table(columns=columns)
     keys = {c.key for c in columns.values()}
-    from .columns import COLUMNS
-
     table.missing = [c for c in COLUMNS[kind] if c.required and c.key not in keys]
     for offset, cells in enumerate(raw[start + 1:], start=start + 2):
         if all(_blank(v) for v in cells):

@@ -74,6 +74,7 @@ CUSTOMER_FIELDS = ("name", "mobile", "birthday", "id_number", "credit_code", "ad
 
 class CustomerHandler(Handler):
     kind = ImportKind.CUSTOMERS
+    code_columns = {"duplicate_customer": "mobile"}
     duplicate_column = "mobile"
 
     def duplicate_key(self, values):

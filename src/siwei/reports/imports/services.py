@@ -30,7 +30,7 @@ from siwei.core.permissions import has_store_perm
 from ..models import ImportJob, ImportKind, ImportMode, ImportStatus
 from ..models.imports import IMPORT_FLOW, import_permission
 from .columns import COLUMNS, Column
-from .reader import Table, convert, read_table
+from .reader import Table, check_size, convert, read_table
 from .rows import CREATED, HANDLERS, Context, Handler
 
 logger = logging.getLogger(__name__)
@@ -74,6 +74,7 @@ def import_job_create(*, actor, store, kind: str, mode: str, file) -> ImportJob:
         raise ValidationError({"mode": [_("Choose a dry run or how to import.")]})
     _require(actor, store, kind)
     name = getattr(file, "name", "") or ""
+    check_size(getattr(file, "size", 0) or 0)  # refused before it is read
     file.seek(0)
     data = file.read()
     table = read_table(kind, name, data)

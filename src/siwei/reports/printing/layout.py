@@ -28,7 +28,6 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
     Flowable,
     Image,
@@ -60,7 +59,7 @@ PAPERS = {p.code: p for p in (A4_PAPER, RECEIPT_80MM)}
 MAX_SIGNATURE_BYTES = 400_000
 
 
-def paper(code: str | None, default: Paper = A4_PAPER) -> Paper:
+def paper_for(code: str | None, default: Paper = A4_PAPER) -> Paper:
     """``?paper=80mm`` / ``?paper=a4``; anything else is the document's default."""
     return PAPERS.get((code or "").lower(), default)
 
@@ -136,12 +135,12 @@ def signature_image(data_url: str, max_width: float, max_height: float) -> Image
         with PILImage.open(io.BytesIO(raw)) as probe:
             probe.load()
             width, height = probe.size
-    except Exception:  # noqa: BLE001 - any undecodable upload prints as a blank line
+    except Exception:  # any undecodable upload prints as a blank line
         return None
     if not width or not height:
         return None
     scale = min(max_width / width, max_height / height)
-    return Image(ImageReader(io.BytesIO(raw)), width=width * scale, height=height * scale)
+    return Image(io.BytesIO(raw), width=width * scale, height=height * scale)
 
 
 @dataclass
@@ -234,10 +233,10 @@ class Printout:
             grid.append(row)
         if not grid:
             return
-        label_w = self.width * (0.28 if columns == 1 else 0.12)
+        label_w = self.width * (0.28 if self.receipt else 0.15 if columns == 1 else 0.12)
         value_w = self.width / columns - label_w
         table = Table(grid, colWidths=[label_w, value_w] * columns)
-        table.setStyle(TableStyle(_tight() + [("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        table.setStyle(TableStyle([*_tight(), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
         self.story += [table, Spacer(1, 2 * mm)]
 
     def table(self, headers: list[str], rows: list[list[object]],
@@ -256,8 +255,8 @@ class Printout:
         data = [[cell(h, i, self.small) for i, h in enumerate(headers)]]
         data += [[cell(v, i, self.body) for i, v in enumerate(row)] for row in rows]
         table = Table(data, colWidths=col_widths, repeatRows=1)
-        style = _tight(2) + [("VALIGN", (0, 0), (-1, -1), "TOP"),
-                             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))]
+        style = [*_tight(2), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))]
         if grid and not self.receipt:
             style.append(("GRID", (0, 0), (-1, -1), 0.4, colors.grey))
         else:
@@ -270,8 +269,8 @@ class Printout:
         data = [[self.p(label, self.right), self.p(value, self.right)] for label, value in rows]
         if not data:
             return
-        label_w = self.width * (0.6 if self.receipt else 0.25)
-        value_w = self.width * (0.4 if self.receipt else 0.2)
+        label_w = self.width * (0.6 if self.receipt else 0.5)
+        value_w = self.width * (0.4 if self.receipt else 0.16)
         table = Table(data, colWidths=[label_w, value_w], hAlign="RIGHT")
         style = _tight()
         if bold_last:
@@ -301,8 +300,8 @@ class Printout:
         rows = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
         rows[-1] += [""] * (per_row - len(rows[-1]))
         table = Table(rows, colWidths=[width] * per_row)
-        table.setStyle(TableStyle(_tight(3) + [("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
-        self.story += [Spacer(1, 4 * mm), KeepTogether(table)]
+        table.setStyle(TableStyle([*_tight(3), ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+        self.story += [Spacer(1, 4 * mm), table if self.receipt else KeepTogether(table)]
 
     # ------------------------------------------------------------------ output
     def _footer(self, canvas, doc) -> None:
