@@ -224,3 +224,20 @@ def test_fn4_api_other_store_and_roles(clerk, api, staff, store_bj, store_sh, cl
                                       {"amount": "1"}, format="json").status_code == 403
     advisor = staff("sales_consultant", store=store_bj)
     assert api(advisor, store_bj).get("/api/v1/receivables/").status_code == 403
+
+
+def test_fn4_sv16_a_repair_order_charged_to_the_account_gets_its_gate_pass(
+        clerk, store_bj, advisor, clock):
+    """A fleet car on credit (挂账) leaves without paying at the desk once finance charged
+    the customer's share to the account; before that the gate pass is refused."""
+    from siwei.service.services.settlement import repair_order_release
+
+    company = make_customer(store_bj, name="顺达物流有限公司")
+    credit_account_set(actor=clerk, customer=company, credit_limit="10000", terms_days=30)
+    ro = make_ro(store_bj, company, advisor, lines=[("job", "customer", "800.00")])
+    with pytest.raises(DomainError) as unpaid:
+        repair_order_release(actor=advisor, repair_order=ro)
+    assert unpaid.value.code == "payment_incomplete"
+    receivable_charge_to_account(actor=clerk, repair_order=ro)
+    released = repair_order_release(actor=advisor, repair_order=ro)
+    assert released.status == "released" and released.gate_pass_number

@@ -159,6 +159,15 @@ def fully_paid(ro: RepairOrder) -> bool:
     return ro.customer_total <= 0 or ro.paid >= ro.customer_total
 
 
+def charged_to_account(ro: RepairOrder) -> Decimal:
+    """What finance charged to the customer's credit account (挂账, FN-4) for this order."""
+    from siwei.finance.models import DebtorKind, Receivable
+
+    return money(Receivable.objects.filter(
+        repair_order=ro, debtor_kind=DebtorKind.CREDIT_CUSTOMER, warranty_claim__isnull=True,
+    ).aggregate(s=Sum("amount"))["s"] or ZERO)
+
+
 def ro_payment_changed(*, actor, repair_order: RepairOrder) -> RepairOrder:
     """Called by the payment service inside its transaction: recompute ``paid`` from the
     payments; a settled order whose customer share is paid becomes paid."""
@@ -182,10 +191,12 @@ def ro_payment_changed(*, actor, repair_order: RepairOrder) -> RepairOrder:
 @transaction.atomic
 def repair_order_release(*, actor, repair_order: RepairOrder) -> RepairOrder:
     """SV-16: the gate pass (出门证) once the customer's share is paid in full (or is
-    zero); the follow-up call is scheduled (CR-3) and the appointment is done."""
+    zero), or what is left of it is charged to the company's credit account (FN-4); the
+    follow-up call is scheduled (CR-3) and the appointment is done."""
     ro = locked(repair_order)
     require(actor, ro.store, "service.release_vehicle")
-    if ro.status in (ROStatus.SETTLED, ROStatus.PAID) and not fully_paid(ro):
+    if (ro.status in (ROStatus.SETTLED, ROStatus.PAID) and not fully_paid(ro)
+            and ro.paid + charged_to_account(ro) < ro.customer_total):
         raise DomainError("payment_incomplete",
                           _("The customer has paid %(paid)s of %(total)s.")
                           % {"paid": ro.paid, "total": ro.customer_total},
