@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from siwei.core import clock
 from siwei.core.errors import DomainError
+from siwei.core.once import run_once
 from siwei.core.paging import paginate
 from siwei.core.permissions import has_store_perm
 from siwei.core.views import refusal_message, require_store_perm
@@ -20,7 +21,6 @@ from siwei.crm.views import form_errors
 from . import selectors_cashier as selectors
 from .forms_cashier import CashierPaymentForm, DecisionForm, RefundRequestForm
 from .models import Payment, RefundRequest, RefundStatus
-from .once import run_once
 from .services import payment_record, refund_approve, refund_reject, refund_request_create
 
 ADD = "finance.add_payment"

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from siwei.core import clock
 from siwei.core.errors import DomainError
 from siwei.core.exports import xlsx_response
+from siwei.core.once import run_once
 from siwei.core.paging import paginate
 from siwei.core.periods import period_from_request
 from siwei.core.permissions import has_store_perm
@@ -25,7 +26,6 @@ from siwei.crm.views import form_errors
 from . import selectors_cashier as selectors
 from .forms_cashier import DailyCloseForm
 from .models import DailyClose, DailyCloseStatus, PaymentMethod
-from .once import run_once
 from .services import daily_close, daily_close_review
 
 
