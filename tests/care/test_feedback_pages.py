@@ -2,9 +2,11 @@
 suggestion, the detail page's actions and timeline, the customer card section, menus."""
 
 import datetime as dt
+from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from siwei.care.classification import Suggestion
 from siwei.care.models import Feedback, FeedbackAction
@@ -118,8 +120,14 @@ def test_cr9_analysis_page_and_excel(team, store_bj, customer, clock, client, no
                                                           "value": "2026-Q4"})
     assert page.status_code == 200 and page.context["report"]["total"] == 1
     assert 'data-chart="chart-fb-volume"' in page.content.decode()
-    excel = client.get(reverse("care:feedback-analysis"), {"format": "xlsx"})
+    excel = client.get(reverse("care:feedback-analysis"), {"format": "xlsx"}, follow=True)
+    assert excel.redirect_chain[0][0].startswith(
+        reverse("reports:report", args=["complaint-analysis"]))
     assert excel["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(BytesIO(excel.content))
+    assert len(book.sheetnames) == 6  # volume, SLA, repeat, root causes, actions, trend
+    complaints_row = next(book.worksheets[1].iter_rows(min_row=2, values_only=True))
+    assert complaints_row[1] == 1
     client.force_login(team.cs)
     assert client.get(reverse("care:feedback-analysis")).status_code == 403
 
@@ -140,3 +148,27 @@ def test_cr6_customer_card_section_menu_and_store_scope(team, store_bj, store_sh
     client.force_login(team.consultant)
     assert client.get(reverse("care:feedback")).status_code == 403
     assert client.get(reverse("care:feedback-new")).status_code == 200
+
+
+def test_cr9_analysis_through_the_reports_api(team, store_bj, customer, clock, api,
+                                              no_suggestion):
+    """api.md ``reports/``: the complaint analysis of a period, by category and SLA."""
+    complaint(team, store_bj, customer)
+    complaint(team, store_bj, customer, kind="suggestion", category="facilities",
+              subject="休息区可以加充电口")
+    client = api(team.store_manager, store_bj)
+    body = client.get("/api/v1/reports/complaint-analysis/",
+                      {"from": "2026-11-01", "to": "2026-11-30"}).json()
+    assert body["summary"]["total"] == 2 and body["summary"]["complaints"] == 1
+    volume = {(row["by"], row["value"]): row["n"] for row in body["tables"][0]["rows"]}
+    categories = {value: n for (by, value), n in volume.items() if by in ("Category", "类别")}
+    assert sorted(categories.values()) == [1, 1]
+    repeat = next(t for t in body["tables"] if t["key"] == "repeat")
+    assert repeat["rows"] == []  # one complaint only
+    trend = next(t for t in body["tables"] if t["key"] == "trend")
+    assert trend["rows"][-1]["month"] == "2026-11" and trend["rows"][-1]["total"] == 2
+    october = client.get("/api/v1/reports/complaint-analysis/",
+                         {"from": "2026-10-01", "to": "2026-10-31"}).json()
+    assert october["summary"]["total"] == 0
+    assert api(team.cs, store_bj).get(
+        "/api/v1/reports/complaint-analysis/").status_code == 403

@@ -76,7 +76,7 @@ def test_cr4_results_page_excel_and_manager_card(client, store_bj, team, answere
     assert 'id="total-csi">77.3<' in html and 'id="total-nps">0.0<' in html
     assert 'id="by-advisor"' in html and 'data-chart="chart-surveys"' in html
     assert f'data-key="{team.advisor.pk}"' in html and ">90.0<" in html
-    xlsx = client.get(reverse("care:survey-results"), {"format": "xlsx"})
+    xlsx = client.get(reverse("care:survey-results"), {"format": "xlsx"}, follow=True)
     assert xlsx["Content-Type"] == XLSX_CONTENT_TYPE
     home = client.get("/?role=service_manager").content.decode()
     assert 'id="month-csi">77.3<' in home
@@ -143,3 +143,20 @@ def test_cr1_cr4_small_demo_works_the_past_calls():
     client.force_login(get_user_model().objects.get(username="bj01_customer_service"))
     assert client.get(reverse("care:my-calls")).status_code == 200
     assert client.get(reverse("care:survey-results")).status_code == 200
+
+
+def test_cr4_results_through_the_reports_api(api, store_bj, team, answered):
+    """api.md ``reports/``: the survey results with the same figures as the page."""
+    client = api(team.supervisor, store_bj)
+    response = client.get("/api/v1/reports/survey-results/", {"from": "2026-11-01",
+                                                                "to": "2026-11-30"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["summary"] == {"responses": 3, "csi": "77.3", "nps": "0.0"}
+    tables = {t["key"]: t for t in body["tables"]}
+    advisors = {row["name"]: row for row in tables["advisors"]["rows"]}
+    assert advisors[team.advisor.employee.name]["csi"] == "90.0"
+    assert advisors[answered["advisor_b"].employee.name]["nps"] == "-100.0"
+    assert tables["store"]["rows"][0]["loyalty_buy_again"] == "66.7"
+    assert [row["name"] for row in tables["months"]["rows"]] == ["2026-11"]
+    assert api(team.tech1, store_bj).get("/api/v1/reports/survey-results/").status_code == 403

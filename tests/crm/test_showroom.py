@@ -267,8 +267,11 @@ def test_cs9_statistics_orders_and_conversion(client, people, november, store_bj
 
 def test_cs9_statistics_xlsx_has_the_numbers(client, people, november, clock):
     client.force_login(people.manager)
-    rows = workbook_rows(client.get(reverse("crm:showroom-stats"),
-                                    {"month": "2026-11", "format": "xlsx"}))
+    download = client.get(reverse("crm:showroom-stats"), {"month": "2026-11", "format": "xlsx"},
+                          follow=True)  # the report catalogue's download (FN-7)
+    assert download.redirect_chain[0][0].startswith(
+        reverse("reports:report", args=["showroom-statistics"]))
+    rows = workbook_rows(download)
     assert len(rows) == 1 + 22 + 1  # header, days, month total
     third = next(r for r in rows[1:] if r[0] == dt.datetime(2026, 11, 3))
     assert third[1:5] == [3, 1, 2, 1] and num(third[5]) == Decimal("50")
@@ -350,7 +353,10 @@ def test_cs8_default_period_and_xlsx(client, people, losses):
     assert (period.start, period.end) == (dt.date(2026, 6, 1), dt.date(2026, 11, 22))
     assert response.context["analysis"]["total"] == 6  # August's loss is in
     response = client.get(reverse("crm:lost-analysis"),
-                          {"start": "2026-09-01", "end": "2026-11-30", "format": "xlsx"})
+                          {"start": "2026-09-01", "end": "2026-11-30", "format": "xlsx"},
+                          follow=True)  # the report catalogue's download (FN-7)
+    assert response.redirect_chain[0][0].startswith(
+        reverse("reports:report", args=["lost-leads"]))
     by_reason = workbook_rows(response, 0)
     price_row = next(i for i, (code, _l) in enumerate(LossReason.choices) if code == "price")
     assert by_reason[1 + price_row][1] == 3 and by_reason[-1][1] == 5
@@ -362,7 +368,7 @@ def test_cs8_default_period_and_xlsx(client, people, losses):
     detail = workbook_rows(response, 4)
     assert len(detail) == 6 and any(r[5] == "比亚迪" for r in detail)
     assert AuditEvent.objects.filter(action="report.export",
-                                     object_id="lost_lead_analysis").count() == 1
+                                     object_id="lost-leads").count() == 1
 
 
 def test_cs8_bad_period_is_refused_at_the_field(client, people, losses):

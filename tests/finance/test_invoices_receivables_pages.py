@@ -5,9 +5,11 @@ finance role's home card; another store's rows are not shown."""
 
 import datetime as dt
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from siwei.core.exports import XLSX_CONTENT_TYPE
 from siwei.finance.models import CreditAccount, DebtorKind, Invoice, Receivable
@@ -103,8 +105,14 @@ def test_fn4_aging_page_collect_and_match_a_receipt(client, clerk, staff, store_
     insurer = rows["中国人民财产保险"]
     # settled 08-01 → due 08-31, 83 days past due on 11-22; settled 11-20 → due 12-20
     assert (insurer["d61_90"], insurer["d0_30"]) == (D("3000.00"), D("1000.00"))
-    xlsx = client.get(reverse("finance:receivables") + "?format=xlsx")
+    xlsx = client.get(reverse("finance:receivables") + "?format=xlsx", follow=True)
+    assert xlsx.redirect_chain[0][0].startswith(
+        reverse("reports:report", args=["receivables-aging"]))  # FN-7 catalogue
     assert xlsx["Content-Type"] == XLSX_CONTENT_TYPE
+    book = load_workbook(BytesIO(xlsx.content))
+    aging = {r[1]: r for r in book.worksheets[0].iter_rows(min_row=2, values_only=True)}
+    assert aging["中国人民财产保险"][2:7] == (1000, 0, 3000, 0, 4000)
+    assert len(list(book.worksheets[1].iter_rows(min_row=2))) == 3  # the open items
     url = reverse("finance:receivable-debtor") + "?kind=insurer&name=中国人民财产保险"
     assert client.get(url).status_code == 200
     old = Receivable.objects.get(repair_order=ro)
@@ -154,3 +162,26 @@ def test_fn4_menu_and_home_card_for_the_finance_role(client, clerk, store_bj, cl
     home = client.get(reverse("home")).content.decode()
     assert reverse("finance:receivables") in home and reverse("finance:invoices") in home
     assert "100.00" in home  # over 90 days on the aging card
+
+
+def test_fn3_invoice_started_from_the_order_and_repair_order_pages(client, staff, store_bj,
+                                                                   clock):
+    """The order and RO pages lead to the invoice form with the document filled in, for
+    those who may issue invoices."""
+    manager = staff("store_manager", store=store_bj)
+    consultant = staff("sales_consultant", store=store_bj)
+    advisor = staff("service_advisor", store=store_bj)
+    customer = make_customer(store_bj)
+    order = make_order(store_bj, customer, consultant)
+    ro = make_ro(store_bj, customer, advisor, lines=[("job", "customer", "500.00")])
+    login(client, manager)
+    order_page = client.get(reverse("sales:order", args=[order.pk])).content.decode()
+    assert f'{reverse("finance:invoice-new")}?sales_order={order.pk}' in order_page
+    ro_page = client.get(reverse("service:ro", args=[ro.pk])).content.decode()
+    assert f'{reverse("finance:invoice-new")}?repair_order={ro.pk}' in ro_page
+    login(client, advisor)
+    assert 'id="ro-invoice"' not in client.get(
+        reverse("service:ro", args=[ro.pk])).content.decode()
+    login(client, consultant)
+    assert 'id="order-invoice"' not in client.get(
+        reverse("sales:order", args=[order.pk])).content.decode()

@@ -241,3 +241,84 @@ def test_fn4_sv16_a_repair_order_charged_to_the_account_gets_its_gate_pass(
     receivable_charge_to_account(actor=clerk, repair_order=ro)
     released = repair_order_release(actor=advisor, repair_order=ro)
     assert released.status == "released" and released.gate_pass_number
+
+
+def test_fn4_credit_accounts_through_the_api(clerk, api, staff, store_bj, store_sh, company,
+                                             advisor, clock, django_assert_max_num_queries):
+    """``credit-accounts/``: open and change an account; the list shows what the company
+    owes and what is left of its limit, in a bounded number of queries."""
+    client = api(clerk, store_bj)
+    opened = client.post("/api/v1/credit-accounts/", {"customer": company.pk,
+                                                      "credit_limit": "10000.00",
+                                                      "terms_days": 45}, format="json")
+    assert opened.status_code == 201 and opened.json()["available"] == "10000.00"
+    ro = make_ro(store_bj, company, advisor, lines=[("job", "customer", "6000.00")])
+    receivable_charge_to_account(actor=clerk, repair_order=ro)
+    other = make_customer(store_bj, name="京城出租汽车有限责任公司",
+                          code="91110108MA01EFGH0")
+    credit_account_set(actor=clerk, customer=other, credit_limit="5000")
+    with django_assert_max_num_queries(6):
+        listed = client.get("/api/v1/credit-accounts/").json()["results"]
+    by_customer = {row["customer"]: row for row in listed}
+    assert (by_customer[company.pk]["used"], by_customer[company.pk]["available"]) == (
+        "6000.00", "4000.00")
+    assert by_customer[other.pk]["used"] == "0.00"
+    changed = client.post("/api/v1/credit-accounts/", {"customer": company.pk,
+                                                       "credit_limit": "8000.00"},
+                          format="json")
+    assert changed.json()["available"] == "2000.00" and changed.json()["terms_days"] == 30
+    person = make_customer(store_bj, name="李娜", kind=CustomerKind.PERSON)
+    refused = client.post("/api/v1/credit-accounts/", {"customer": person.pk,
+                                                       "credit_limit": "100"}, format="json")
+    assert refused.status_code == 400 and "customer" in refused.json()
+    negative = client.post("/api/v1/credit-accounts/", {"customer": company.pk,
+                                                        "credit_limit": "-1"}, format="json")
+    assert negative.status_code == 400 and "credit_limit" in negative.json()
+    shanghai = make_customer(store_sh, name="申城城市配送有限公司", code="91310112MA1MNPQ00")
+    foreign = client.post("/api/v1/credit-accounts/", {"customer": shanghai.pk,
+                                                       "credit_limit": "100"}, format="json")
+    assert foreign.status_code == 400 and "customer" in foreign.json()
+    assert api(advisor, store_bj).post("/api/v1/credit-accounts/", {
+        "customer": company.pk, "credit_limit": "1"}, format="json").status_code == 403
+
+
+def test_fn4_fn1_a_loan_is_counted_once_whether_the_bank_item_or_the_payment_comes_first(
+        store_bj, company, staff, clock):
+    """The cashier records the bank's disbursement as a loan payment on the order; the
+    bank's receivable is then settled by it (a receipt matched to the item), and a
+    sync after a disbursement creates an item only for what the bank still owes."""
+    from siwei.finance.models import ReceiptMatch
+    from siwei.finance.services import payment_record
+
+    consultant = staff("sales_consultant", store=store_bj)
+    cashier = staff("cashier", store=store_bj)
+    first = make_order(store_bj, company, consultant, loan="100000.00", bank="招商银行")
+    second = make_order(store_bj, company, consultant, loan="80000.00", bank="工商银行")
+    assert receivables_sync(store=store_bj) == 2
+    bank_item = Receivable.objects.get(sales_order=first, debtor_kind=DebtorKind.BANK)
+    payment = payment_record(actor=cashier, store=store_bj, amount=D("60000.00"),
+                             method="loan", sales_order=first, reference="招行放款")
+    bank_item.refresh_from_db()
+    assert bank_item.open_amount == D("40000.00")
+    match = ReceiptMatch.objects.get(receivable=bank_item)
+    assert (match.amount, match.receipt.reference) == (D("60000.00"), payment.receipt_number)
+    # A card payment by the buyer is not the bank's money.
+    payment_record(actor=cashier, store=store_bj, amount=D("1000.00"), method="card",
+                   sales_order=first)
+    bank_item.refresh_from_db()
+    assert bank_item.open_amount == D("40000.00")
+    # More than the bank owes: the item is settled, the rest stays a payment on the order.
+    payment_record(actor=cashier, store=store_bj, amount=D("45000.00"), method="loan",
+                   sales_order=first)
+    bank_item.refresh_from_db()
+    assert bank_item.open_amount == D("0.00")
+    # Disbursed before any item existed: the sync asks the bank only for the rest.
+    Receivable.objects.filter(sales_order=second).delete()
+    third = make_order(store_bj, company, consultant, loan="50000.00", bank="建设银行")
+    payment_record(actor=cashier, store=store_bj, amount=D("50000.00"), method="loan",
+                   sales_order=third)
+    payment_record(actor=cashier, store=store_bj, amount=D("30000.00"), method="loan",
+                   sales_order=second)
+    assert receivables_sync(store=store_bj) == 1
+    assert Receivable.objects.get(sales_order=second).amount == D("50000.00")
+    assert not Receivable.objects.filter(sales_order=third).exists()

@@ -1,9 +1,11 @@
 """The sale as people do it on the pages: consultant, cashier, manager (issue "Done when")."""
 
 from datetime import timedelta
+from io import BytesIO
 
 import pytest
 from django.test import Client
+from openpyxl import load_workbook
 
 from siwei.care.models import FollowUp
 from siwei.crm.models import Customer, Lead
@@ -148,8 +150,14 @@ def test_stock_balance_and_certificates_pages(team, store_bj, stock):
     manager = login(team.manager)
     balance = manager.get("/sales/stock/balance/?from=2026-10-01&to=2026-11-22")
     assert balance.status_code == 200 and 'id="balance"' in balance.content.decode()
-    xlsx = manager.get("/sales/stock/balance/?from=2026-10-01&to=2026-11-22&format=xlsx")
+    xlsx = manager.get("/sales/stock/balance/?from=2026-10-01&to=2026-11-22&format=xlsx",
+                       follow=True)  # the report catalogue's download (FN-7)
+    assert xlsx.redirect_chain[0][0].startswith("/reports/view/vehicle-stock/")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(BytesIO(xlsx.content)).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows[0]) == 13  # model, trim, colour, the movements and the age buckets
+    assert rows[1][2:7] == ("白色", 0, 2, 0, 2) and rows[-1][3:7] == (0, 2, 0, 2)
     certificates = manager.get("/sales/certificates/").content.decode()
     assert "工商银行" in certificates
     stock_page = manager.get("/sales/stock/?format=xlsx")

@@ -255,8 +255,13 @@ def test_cs12_sheet1_target_vs_actual_month_to_date(client, team, month, store_b
     html = response.content.decode()
     assert "¥1,600.00" in html and "62.5%" in html
 
-    rows = workbook_rows(client.get(reverse("sales:control-sheets"),
-                                    {"sheet": 1, "month": "2026-11", "format": "xlsx"}))
+    # Sheet 1 downloads through the report catalogue (FN-7), for the same month to date.
+    download = client.get(reverse("sales:control-sheets"),
+                          {"sheet": 1, "month": "2026-11", "format": "xlsx"}, follow=True)
+    assert download.redirect_chain[0][0].startswith(
+        reverse("reports:report", args=["sales-targets"]))
+    assert "from=2026-11-01&to=2026-11-22" in download.redirect_chain[0][0]
+    rows = workbook_rows(download)
     line = row_of(rows, "李娜")
     assert line[1:4] == [None, 1, None]  # visits: no target, 1 actual
     assert line[10:13] == [None, 2, None]  # orders
@@ -382,12 +387,14 @@ def test_cs12_pages_use_bounded_queries(client, team, consultant_b, store_bj, ca
         assert response.status_code == 200
         with django_assert_max_num_queries(21):
             response = client.get(reverse("sales:control-sheets"),
-                                  {"sheet": sheet, "format": "xlsx"})
+                                  {"sheet": sheet, "format": "xlsx"}, follow=True)
         assert response.status_code == 200
     with django_assert_max_num_queries(22):
         assert client.get(reverse("sales:performance")).status_code == 200
-    with django_assert_max_num_queries(22):
-        assert client.get(reverse("sales:performance"), {"format": "xlsx"}).status_code == 200
+    # The download: the page's redirect, then the catalogue (its audit record included).
+    with django_assert_max_num_queries(24):
+        assert client.get(reverse("sales:performance"), {"format": "xlsx"},
+                          follow=True).status_code == 200
 
 
 # --- CS-20 consultant performance ----------------------------------------------------
@@ -434,8 +441,11 @@ def test_cs20_consultant_performance_for_two_consultants(client, team, month):
     assert [r["deliveries"] for r in result["rows"]] in [s["data"] for s in chart["series"]]
     assert "¥17,400.00" in response.content.decode()
 
-    rows = workbook_rows(client.get(reverse("sales:performance"),
-                                    {"month": "2026-11", "format": "xlsx"}))
+    download = client.get(reverse("sales:performance"), {"month": "2026-11", "format": "xlsx"},
+                          follow=True)
+    assert download.redirect_chain[0][0].startswith(
+        reverse("reports:report", args=["consultant-performance"]))
+    rows = workbook_rows(download)
     line = row_of(rows, "李娜")
     assert line[1:4] == [1, 1, 2]
     assert num(line[-1]) == Decimal("15400")

@@ -4,10 +4,12 @@ KPIs."""
 import datetime as dt
 import re
 from decimal import Decimal
+from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from openpyxl import load_workbook
 
 from siwei.service.models import (
     Appointment,
@@ -213,8 +215,15 @@ def test_sv5_kpis_appointment_show_and_on_time_rates(crew, car, shifts, store_bj
     assert page.status_code == 200 and "66.7%" in page.content.decode()
     assert 'data-chart="chart-appointments"' in page.content.decode()
     xlsx = manager.get("/service/appointments/kpis/", {"start": "2026-11-23",
-                                                       "end": "2026-11-24", "format": "xlsx"})
+                                                       "end": "2026-11-24", "format": "xlsx"},
+                       follow=True)
+    assert xlsx.redirect_chain[0][0].startswith("/reports/view/appointment-kpis/")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(BytesIO(xlsx.content))
+    assert len(book.worksheets) == 3  # per day, per service advisor, total
+    per_day = list(book.worksheets[0].values)
+    assert per_day[1][0].date() == MONDAY and per_day[1][1:4] == (3, 2, 66.7)
+    assert list(book.worksheets[2].values)[1][:4] == (3, 2, 66.7, 4)
 
 
 def test_sv5_kpis_query_count_does_not_grow_with_the_period(crew, store_bj,

@@ -216,7 +216,9 @@ def test_service_kpis_page_table_charts_excel(client, crew, kpi_orders,
         assert f'data-chart="{chart}"' in html and f'id="{chart}"' in html
     assert 'data-kpi="effective_labour_rate"' in html and "277.50" in html
     assert "26.50" in html and "66.7%" in html
-    response = client.get(url, {**query, "format": "xlsx"})
+    response = client.get(url, {**query, "format": "xlsx"}, follow=True)
+    assert response.redirect_chain[0][0].startswith(reverse("reports:report",
+                                                            args=["service-kpis"]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(BytesIO(response.content))
     rows = {r[0]: r[1:] for r in book.worksheets[0].iter_rows(min_row=2, values_only=True)}
@@ -263,3 +265,26 @@ def test_service_kpis_home_card(client, crew, kpi_orders, clock):
     assert 'id="card-service-kpis"' in html
     assert 'data-chart="chart-card-service-kpis"' in html and 'data-today="0"' in html
     assert 'data-kpi="effective_labour_rate"' in html and "277.50" in html
+
+
+def test_service_kpis_through_the_reports_api_one_store_and_side_by_side(
+        api, crew, staff, store_bj, store_sh, kpi_orders, sh_order):
+    """api.md ``reports/``: the service KPIs (FN-7) with the figures of the page; a group
+    role compares the stores side by side (one set-based pass)."""
+    query = {"from": "2026-11-01", "to": "2026-11-22"}
+    body = api(crew.manager, store_bj).get("/api/v1/reports/service-kpis/", query).json()
+    assert body["summary"]["ros"] == 4
+    assert body["summary"]["effective_labour_rate"] == "277.50"
+    assert body["summary"]["hours_sold"] == "8.00"
+    kpis = {row["kpi"]: row["value"] for row in body["tables"][0]["rows"]}
+    assert len(kpis) == 18
+    trend = next(t for t in body["tables"] if t["key"] == "trend")
+    assert trend["rows"][-1]["month"] == "2026-11" and trend["rows"][-1]["ros"] == 4
+    admin = staff("group_admin", store=store_bj)
+    side = api(admin, store_bj).get("/api/v1/reports/service-kpis/",
+                                    {**query, "store": "all"}).json()
+    rows = {row["store"]: row for row in side["tables"][0]["rows"]}
+    assert (rows["BJ01"]["ros"], rows["SH01"]["ros"]) == (4, 1)
+    assert rows["SH01"]["on_time_rate"] == "100.0"
+    assert side["tables"][0]["totals"]["ros"] == 5
+    assert api(crew.advisor, store_bj).get("/api/v1/reports/service-kpis/").status_code == 403

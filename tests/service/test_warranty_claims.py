@@ -221,8 +221,9 @@ def test_sv17_ros_awaiting_claim(ro, car, crew, clerk, store_bj):
     assert not ros_awaiting_claim(store=store_bj).exists()
 
 
-def test_sv17_kpis_approval_rate_and_days_to_payment(car, crew, clerk, store_bj, clock):
-    _customer, vehicle = car
+def answered_claims(vehicle, crew, clerk, clock) -> list:
+    """Three claims submitted and answered: the first approved in full and paid 20 days
+    later, the second approved for 1,000, the third rejected."""
     claims = [ready(claim_create_from_repair_order(
         actor=clerk, repair_order=make_ro(vehicle, crew.advisor)), clerk) for _ in range(3)]
     for claim in claims:
@@ -232,6 +233,12 @@ def test_sv17_kpis_approval_rate_and_days_to_payment(car, crew, clerk, store_bj,
     claim_reject(actor=clerk, claim=claims[2], reason="超出保修范围")
     clock.advance(days=20)
     claim_mark_paid(actor=clerk, claim=claims[0])
+    return claims
+
+
+def test_sv17_kpis_approval_rate_and_days_to_payment(car, crew, clerk, store_bj, clock):
+    _customer, vehicle = car
+    answered_claims(vehicle, crew, clerk, clock)
     kpis = claim_kpis(store=store_bj, start=dt.date(2026, 11, 1), end=dt.date(2026, 12, 31))
     assert kpis["approval_rate"] == pytest.approx(66.7)
     assert (kpis["paid"], kpis["days_to_payment"]) == (1, 20.0)

@@ -114,11 +114,17 @@ def test_sv14_quality_page_chart_and_excel(client, crew, history):
     assert response.status_code == 200
     assert 'data-chart="chart-quality"' in html and 'id="chart-quality"' in html
     assert 'data-day="2026-11-22"' in html and "33.3%" in html and "刹车异响" in html
-    response = client.get(url, {"start": "2026-11-22", "end": "2026-11-23", "format": "xlsx"})
+    response = client.get(url, {"start": "2026-11-22", "end": "2026-11-23", "format": "xlsx"},
+                          follow=True)
+    assert response.redirect_chain[0][0].startswith(reverse("reports:report",
+                                                            args=["quality-daily"]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(BytesIO(response.content))
     days = list(book.worksheets[0].values)
     assert days[1][1:5] == (3, 1, 33.3, 2)
+    assert days[-1][1:6] == (4, 1, 25, 3, 1)  # the totals
+    assert len(book.worksheets) == 4  # days, failures by cause, by technician, comebacks
+    assert list(book.worksheets[3].values)[1][0] == history["e"].number
     assert client.get(url, {"start": "2026-11-23", "end": "2026-11-01"}).status_code == 200
     client.force_login(crew.cashier)
     assert client.get(url).status_code == 403
@@ -170,9 +176,13 @@ def test_workshop_kpi_page_and_excel(client, crew, store_bj, car, operations, sh
     url = reverse("service:workshop-kpis")
     html = client.get(url).content.decode()
     assert 'data-chart="chart-kpis"' in html and f'data-technician="{crew.tech1.pk}"' in html
-    response = client.get(url, {"start": "2026-11-22", "end": "2026-11-22", "format": "xlsx"})
+    response = client.get(url, {"start": "2026-11-22", "end": "2026-11-22", "format": "xlsx"},
+                          follow=True)
+    assert response.redirect_chain[0][0].startswith(reverse("reports:report",
+                                                            args=["workshop-kpis"]))
     rows = list(load_workbook(BytesIO(response.content)).worksheets[0].values)
     tech_row = next(r for r in rows if r[0] == crew.tech1.username)
     assert tech_row[1:4] == (0.5, 0.5, 9)
+    assert rows[-1][1:4] == (0.5, 0.5, 18)  # the totals: both technicians on shift
     client.force_login(crew.tech1)
     assert client.get(url).status_code == 403

@@ -107,6 +107,16 @@ class FeedbackSerializer(serializers.ModelSerializer):
                             "compensation", "root_cause", "escalation_level", "escalated_at",
                             "close_attempts", "reopen_count"]
 
+    def to_representation(self, instance):
+        """The contact phone is personal data: masked without the permission."""
+        from siwei.core.masking import can_view_personal_data, mask_mobile
+
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not can_view_personal_data(request):
+            data["contact_phone"] = mask_mobile(data.get("contact_phone") or "")
+        return data
+
     def validate(self, attrs):
         if self.instance is None and attrs.get("customer") is None and not (
                 attrs.get("contact_name", "").strip() and attrs.get("contact_phone", "").strip()):

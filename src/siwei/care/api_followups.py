@@ -129,12 +129,13 @@ class FollowUpDetailSerializer(FollowUpSerializer):
             task._survey_response = SurveyResponse.objects.filter(follow_up=task).first()
         return task._survey_response
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    @extend_schema_field(serializers.DecimalField(max_digits=5, decimal_places=2,
+                                                  allow_null=True))
     def get_csi(self, task):
         response = self._response(task)
         return str(response.csi) if response and response.csi is not None else None
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_nps_score(self, task):
         response = self._response(task)
         return response.nps_score if response else None

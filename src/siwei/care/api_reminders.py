@@ -3,7 +3,7 @@ store's settings) and ``insurance-renewals/`` (list, record)."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -16,6 +16,7 @@ from .services.care_settings import FIELDS, care_settings_update
 from .services.insurance import insurance_renewal_record
 
 
+@extend_schema_serializer(many=False)  # GET on the collection URL answers one object
 class CareSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = CareSettings

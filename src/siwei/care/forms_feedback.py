@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from siwei.core.forms import BootstrapMixin
 from siwei.crm.models import Customer, Vehicle
@@ -57,7 +58,8 @@ class FeedbackForm(RelatedRecordsMixin, BootstrapMixin, forms.Form):
     """New feedback (CR-6). Type and category come preselected with the classifier's
     suggestion; what is posted is the staff's final choice."""
 
-    channel = forms.ChoiceField(label=_("Channel"), choices=FeedbackChannel.choices)
+    channel = forms.ChoiceField(label=pgettext_lazy("feedback", "Channel"),
+                                choices=FeedbackChannel.choices)
     customer_query = forms.CharField(
         label=_("Customer (ID or mobile)"), max_length=20, required=False,
         help_text=_("Leave empty for an unknown customer and give a name and contact."))
@@ -65,7 +67,8 @@ class FeedbackForm(RelatedRecordsMixin, BootstrapMixin, forms.Form):
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
     subject = forms.CharField(label=_("Subject"), max_length=120)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 5}))
-    received_at = forms.DateTimeField(label=_("Received"), required=False, widget=DATETIME,
+    received_at = forms.DateTimeField(label=pgettext_lazy("feedback", "Received"),
+                                      required=False, widget=DATETIME,
                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                                       help_text=_("Empty: now."))
     kind = forms.ChoiceField(label=_("Type"), choices=_blank(FeedbackKind.choices))
@@ -77,7 +80,8 @@ class FeedbackForm(RelatedRecordsMixin, BootstrapMixin, forms.Form):
     repair_order_number = forms.CharField(label=_("Repair order"), max_length=40,
                                           required=False)
     staff = StaffChoiceField(label=_("Staff concerned"), queryset=None, required=False)
-    owner = StaffChoiceField(label=_("Owner"), queryset=None, required=False)
+    owner = StaffChoiceField(label=pgettext_lazy("feedback", "Owner"), queryset=None,
+                             required=False)
 
     def __init__(self, *args, store, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -128,7 +132,8 @@ class FeedbackForm(RelatedRecordsMixin, BootstrapMixin, forms.Form):
 class FeedbackUpdateForm(RelatedRecordsMixin, BootstrapMixin, forms.Form):
     """Staff's corrections on the detail page."""
 
-    owner = StaffChoiceField(label=_("Owner"), queryset=None, required=False)
+    owner = StaffChoiceField(label=pgettext_lazy("feedback", "Owner"), queryset=None,
+                             required=False)
     kind = forms.ChoiceField(label=_("Type"), choices=FeedbackKind.choices)
     category = forms.ChoiceField(label=_("Category"), choices=FeedbackCategory.choices)
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
@@ -190,7 +195,7 @@ class ActionForm(BootstrapMixin, forms.Form):
 
     kind = forms.ChoiceField(label=_("Kind"), choices=ActionKind.choices)
     description = forms.CharField(label=_("Action"), max_length=300)
-    owner = StaffChoiceField(label=_("Owner"), queryset=None)
+    owner = StaffChoiceField(label=pgettext_lazy("feedback", "Owner"), queryset=None)
     due_date = forms.DateField(label=_("Due date"), widget=DATE)
 
     def __init__(self, *args, store, **kwargs) -> None:

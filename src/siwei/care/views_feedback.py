@@ -20,9 +20,11 @@ from siwei.core.errors import DomainError
 from siwei.core.exports import xlsx_response
 from siwei.core.paging import paginate
 from siwei.core.permissions import has_store_perm
+from siwei.core.reporting import download_redirect
 from siwei.core.views import require_store_perm, run_page_action
 
 from . import selectors_feedback as selectors
+from .charts import feedback_sla_chart, feedback_volume_chart, share_pie
 from .forms_feedback import (
     ActionForm,
     FeedbackForm,
@@ -72,7 +74,7 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
     else:
         rows = selectors.feedback_for(store=store, **filters)
     if get.get("format") == "xlsx":
-        return _list_xlsx(rows)
+        return _list_xlsx(request, rows)
     page = paginate(request, rows)
     selectors.with_clocks(page.object_list if hasattr(page, "object_list") else page)
     query = get.copy()
@@ -87,8 +89,16 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
         "can_analyse": has_store_perm(request.user, store, ANALYSE)})
 
 
-def _list_xlsx(rows) -> HttpResponse:
+def _list_xlsx(request, rows) -> HttpResponse:
+    """The feedback list as .xlsx; contact phones masked without the personal-data
+    permission, and the download audited (it holds personal data)."""
+    from siwei.core.audit import audit_record
+    from siwei.core.masking import can_view_personal_data, mask_mobile
+
     now = clock.now()
+    full = can_view_personal_data(request)
+    audit_record(actor=request.user, action="list.export", store=request.store,
+                 object_type="feedback", note=f"feedback full={int(full)}")
     rows = rows.select_related("staff__employee", "sales_order", "repair_order")
     return xlsx_response("feedback", [(_("Feedback"), [
         _("Number"), _("Received"), _("Channel"), _("Customer"), _("Contact"), _("Type"),
@@ -96,7 +106,8 @@ def _list_xlsx(rows) -> HttpResponse:
         _("Acknowledge by"), _("Acknowledged"), _("Resolve by"), _("Resolved"), _("Closed"),
         _("Escalation"), _("Times reopened"), _("Compensation"), _("SLA"), _("Root cause")], (
         [f.number, f.received_at, f.get_channel_display(),
-         f.customer.name if f.customer_id else f.contact_name, f.contact_phone,
+         f.customer.name if f.customer_id else f.contact_name,
+         f.contact_phone if full else mask_mobile(f.contact_phone),
          f.get_kind_display(), f.get_category_display(), f.get_severity_display(),
          f.get_department_display(), f.subject, f.get_status_display(), _name(f.owner),
          f.acknowledge_due_at, f.acknowledged_at, f.resolve_due_at, f.resolved_at, f.closed_at,
@@ -284,7 +295,8 @@ def feedback_analysis(request: HttpRequest) -> HttpResponse:
         request.GET.get("period", "month"), request.GET.get("value", ""), clock.today())
     report = selectors.feedback_analysis(store=request.store, start=start, end=end)
     if request.GET.get("format") == "xlsx":
-        return _analysis_xlsx(request, report, value)
+        return download_redirect("complaint-analysis", store=request.store, start=start,
+                                 end=end)
     return render(request, "care/feedback/analysis.html", {
         "report": report, "period": period, "value": value,
         "months": _recent_months(), "quarters": _recent_quarters(),
@@ -293,8 +305,8 @@ def feedback_analysis(request: HttpRequest) -> HttpResponse:
                     (_("By staff"), report["by_staff"], "staff"),
                     (_("By vehicle model"), report["by_model"], "model"),
                     (_("By status"), report["by_status"], "status")],
-        "volume_chart": _volume_chart(report), "sla_chart": _sla_chart(report),
-        "category_chart": _pie(report["by_category"])})
+        "volume_chart": feedback_volume_chart(report), "sla_chart": feedback_sla_chart(report),
+        "category_chart": share_pie(report["by_category"])})
 
 
 def _recent_months() -> list[str]:
@@ -308,80 +320,4 @@ def _recent_quarters() -> list[str]:
     today = clock.today()
     index = today.year * 4 + (today.month - 1) // 3
     return [f"{(index - i) // 4}-Q{(index - i) % 4 + 1}" for i in range(8)]
-
-
-def _volume_chart(report) -> dict:
-    trend = report["trend"]
-    return {
-        "tooltip": {"trigger": "axis"},
-        "legend": {"data": [str(label) for _v, label in FeedbackKind.choices]},
-        "xAxis": {"type": "category", "data": [f"{t['month']:%Y-%m}" for t in trend]},
-        "yAxis": {"type": "value", "minInterval": 1},
-        "series": [{"name": str(label), "type": "bar", "stack": "kind",
-                    "data": [t[value] for t in trend]} for value, label in FeedbackKind.choices],
-    }
-
-
-def _sla_chart(report) -> dict:
-    trend = report["trend"]
-
-    def rate(value):
-        return float(value) if value is not None else None
-
-    return {
-        "tooltip": {"trigger": "axis"},
-        "legend": {"data": [_("Acknowledged in time %"), _("Resolved in time %")]},
-        "xAxis": {"type": "category", "data": [f"{t['month']:%Y-%m}" for t in trend]},
-        "yAxis": {"type": "value", "min": 0, "max": 100,
-                  "axisLabel": {"formatter": "{value}%"}},
-        "series": [
-            {"name": _("Acknowledged in time %"), "type": "line",
-             "data": [rate(t["sla"]["ack_rate"]) for t in trend]},
-            {"name": _("Resolved in time %"), "type": "line",
-             "data": [rate(t["sla"]["resolve_rate"]) for t in trend]},
-        ],
-    }
-
-
-def _pie(rows) -> dict:
-    return {"tooltip": {"trigger": "item"},
-            "series": [{"type": "pie", "radius": "65%",
-                        "data": [{"name": r["label"], "value": r["n"]} for r in rows]}]}
-
-
-def _analysis_xlsx(request, report, value: str) -> HttpResponse:
-    sla = report["sla"]
-    volume = [(str(title), r["label"], r["n"]) for title, key in (
-        (_("Type"), "by_kind"), (_("Category"), "by_category"),
-        (_("Department"), "by_department"), (_("Staff"), "by_staff"),
-        (_("Model"), "by_model")) for r in report[key]]
-    return xlsx_response(f"feedback-analysis-{request.store.code}-{value}", [
-        (_("Volume"), [_("By"), _("Value"), _("Count")], volume),
-        (_("SLA"), [_("Measure"), _("Value")], [
-            (_("Complaints"), sla["complaints"]),
-            (_("Acknowledged in time"), sla["ack_met"]),
-            (_("Acknowledge deadlines due"), sla["ack_known"]),
-            (_("Acknowledged in time %"), sla["ack_rate"]),
-            (_("Resolved in time"), sla["resolve_met"]),
-            (_("Resolve deadlines due"), sla["resolve_known"]),
-            (_("Resolved in time %"), sla["resolve_rate"]),
-            (_("Average hours to acknowledge"), sla["hours_to_acknowledge"]),
-            (_("Average hours to resolve"), sla["hours_to_resolve"]),
-            (_("Compensation"), report["compensation"])]),
-        (_("Repeat complaints"), [_("Customer"), _("Complaints (with 90 days before)"),
-                                  _("In the period"), _("Numbers")],
-         [(r["customer"].name, r["n"], r["in_period"], ", ".join(r["numbers"]))
-          for r in report["repeat"]]),
-        (_("Root causes"), [_("Number"), _("Category"), _("Subject"), _("Root cause")],
-         [(f.number, f.get_category_display(), f.subject, f.root_cause)
-          for f in report["root_causes"]]),
-        (_("Actions"), [_("Feedback"), _("Kind"), _("Action"), _("Owner"), _("Due date"),
-                        _("Done")],
-         [(a.feedback.number, a.get_kind_display(), a.description, _name(a.owner), a.due_date,
-           a.done_at) for a in report["actions"]]),
-        (_("Trend"), [_("Month"), _("Total"), *[label for _v, label in FeedbackKind.choices],
-                      _("Acknowledged in time %"), _("Resolved in time %")],
-         [(f"{t['month']:%Y-%m}", t["total"], *[t[v] for v in FeedbackKind.values],
-           t["sla"]["ack_rate"], t["sla"]["resolve_rate"]) for t in report["trend"]]),
-    ])
 

@@ -1,7 +1,8 @@
 """Settings, read from environment variables.
 
-DATABASE_URL, SECRET_KEY, REDIS_URL, DEBUG, ALLOWED_HOSTS, TIME_ZONE, LANGUAGE_CODE,
-SIWEI_VAR_DIR. With DEBUG off (production), SECRET_KEY must come from the environment.
+DATABASE_URL, DATABASE_REPLICA_URL, SECRET_KEY, REDIS_URL, DEBUG, ALLOWED_HOSTS, TIME_ZONE,
+LANGUAGE_CODE, SIWEI_VAR_DIR. With DEBUG off (production), SECRET_KEY must come from the
+environment.
 """
 
 import os
@@ -95,6 +96,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The benchmark (bench/) counts the SQL queries of each request; never set in production.
+SIWEI_BENCH = env_bool("SIWEI_BENCH")
+if SIWEI_BENCH:
+    MIDDLEWARE.insert(0, "siwei.core.middleware.QueryCountMiddleware")
+
 ROOT_URLCONF = "siwei.config.urls"
 WSGI_APPLICATION = "siwei.config.wsgi.application"
 
@@ -133,7 +139,22 @@ def _database() -> dict:
     return config
 
 
+def _replica_database() -> dict | None:
+    """``DATABASE_REPLICA_URL``: a streaming replica of the primary that report reads may use
+    (``siwei.core.db_router``); tests read the primary in its place."""
+    url = os.environ.get("DATABASE_REPLICA_URL", "")
+    if not url:
+        return None
+    config = dj_database_url.parse(url, conn_max_age=60)
+    config["TEST"] = {"MIRROR": "default"}
+    return config
+
+
 DATABASES = {"default": _database()}
+DATABASE_ROUTERS: list[str] = []
+if replica := _replica_database():
+    DATABASES["replica"] = replica
+    DATABASE_ROUTERS = ["siwei.core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -222,7 +243,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "siwei.core.api.schema.SiweiAutoSchema",
     "EXCEPTION_HANDLER": "siwei.core.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("TOKEN_THROTTLE_RATE", "20/min")},
     "COERCE_DECIMAL_TO_STRING": True,
@@ -251,6 +272,9 @@ SPECTACULAR_SETTINGS = {
         "CampaignStatusEnum": "siwei.care.models.CampaignStatus",
         "MessageStatusEnum": "siwei.care.models.MessageStatus",
         "SkipReasonEnum": "siwei.care.models.SkipReason",
+        "RepairOrderStatusEnum": "siwei.service.models.ROStatus",
+        "JobStatusEnum": "siwei.service.models.JobStatus",
+        "StocktakeStatusEnum": "siwei.parts.models.StocktakeStatus",
     },
 }
 

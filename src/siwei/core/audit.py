@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
@@ -86,7 +88,7 @@ def audit_record(
         object_id = object_id or str(obj.pk)
         if store is None:
             store = getattr(obj, "store", None) if hasattr(obj, "store_id") else None
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         store=store,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         at=clock.now(),
@@ -98,3 +100,33 @@ def audit_record(
         after=_json_value(after) if after is not None else None,
         note=note[:300],
     )
+    pending = _PENDING.get()
+    if pending is not None:
+        pending.append(event)
+    else:
+        event.save()
+    return event
+
+
+# The events of the innermost ``audit_batch`` block, or None outside one.
+_PENDING: ContextVar[list[AuditEvent] | None] = ContextVar("audit_pending", default=None)
+
+
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """Write the audit events recorded inside the block with one insert when the block
+    ends (a service action that records several events, one per line or per step).
+    Events of a block left by an exception are dropped, as its transaction is rolled
+    back; events recorded inside a batch have no id until it is written. A block inside
+    another one adds to the outer batch."""
+    if _PENDING.get() is not None:
+        yield
+        return
+    events: list[AuditEvent] = []
+    token = _PENDING.set(events)
+    try:
+        yield
+    finally:
+        _PENDING.reset(token)
+    if events:
+        AuditEvent.objects.bulk_create(events)

@@ -66,3 +66,26 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class QueryCountMiddleware:
+    """Benchmark only (``SIWEI_BENCH=1``, see ``bench/``): answers with the number of SQL
+    queries the request ran in the ``X-SQL-Queries`` header. Not installed otherwise."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.db import connection
+
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        response["X-SQL-Queries"] = str(count)
+        return response

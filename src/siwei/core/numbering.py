@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from . import clock
 from .models import DocumentCounter, Store
@@ -29,8 +29,26 @@ def number_next(*, store: Store, doc_type: str, day: dt.date | None = None) -> s
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("number_next must run inside the transaction creating the document")
     day = day or clock.today()
-    # Create the day's counter if it is missing without failing when a parallel
-    # transaction creates it at the same moment (ON CONFLICT DO NOTHING / INSERT OR IGNORE).
+    value = _counter_next(store, doc_type, day)
+    return number_format(
+        doc_type=doc_type, store_code=store.code, day=day, value=value
+    )
+
+
+def _counter_next(store: Store, doc_type: str, day: dt.date) -> int:
+    """Raise the day's counter by one and return it. PostgreSQL and SQLite do it in one
+    statement (``INSERT … ON CONFLICT DO UPDATE … RETURNING``): the day's first number
+    creates the row, a parallel transaction waits on the row until this one ends."""
+    if connection.vendor in ("postgresql", "sqlite"):
+        table = connection.ops.quote_name(DocumentCounter._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (store_id, doc_type, day, last_value) "  # noqa: S608
+                f"VALUES (%s, %s, %s, 1) ON CONFLICT (store_id, doc_type, day) "
+                f"DO UPDATE SET last_value = {table}.last_value + 1 RETURNING last_value",
+                [store.pk, doc_type, connection.ops.adapt_datefield_value(day)])
+            return cursor.fetchone()[0]
+    # Other databases: create the row if missing (ignoring a parallel insert), then lock it.
     DocumentCounter.objects.bulk_create(
         [DocumentCounter(store=store, doc_type=doc_type, day=day, last_value=0)],
         ignore_conflicts=True,
@@ -40,6 +58,4 @@ def number_next(*, store: Store, doc_type: str, day: dt.date | None = None) -> s
     )
     counter.last_value += 1
     counter.save(update_fields=["last_value"])
-    return number_format(
-        doc_type=doc_type, store_code=store.code, day=day, value=counter.last_value
-    )
+    return counter.last_value

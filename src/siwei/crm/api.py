@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from siwei.core.api.base import StoreScopedViewSet
 from siwei.core.api.mixins import (
@@ -13,6 +14,7 @@ from siwei.core.api.mixins import (
     StoreScopedPrimaryKeyField,
     action_response,
 )
+from siwei.core.audit import audit_record
 from siwei.core.masking import can_view_personal_data, mask_id_number, mask_mobile
 
 from . import services
@@ -36,8 +38,9 @@ class CustomerSerializer(serializers.ModelSerializer):
         model = Customer
         fields = ["id", "kind", "name", "mobile", "gender", "birthday", "id_number",
                   "credit_code", "address", "district", "occupation", "source", "tags",
-                  "consent_sms", "consent_phone", "consent_wechat", "category", "created_at"]
-        read_only_fields = ["category", "created_at"]
+                  "consent_sms", "consent_phone", "consent_wechat", "category", "created_at",
+                  "erased_at"]
+        read_only_fields = ["category", "created_at", "erased_at"]
         extra_kwargs = {"id_number": {"validators": []}, "credit_code": {"validators": []}}
 
     def to_representation(self, instance):
@@ -47,6 +50,10 @@ class CustomerSerializer(serializers.ModelSerializer):
             data["mobile"] = mask_mobile(data.get("mobile") or "")
             data["id_number"] = mask_id_number(data.get("id_number") or "")
         return data
+
+
+class EraseInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, help_text="why the customer asked")
 
 
 class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -60,7 +67,8 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     ordering_fields = ["id", "name", "created_at"]
     required_permissions = {"list": "crm.view_customer", "retrieve": "crm.view_customer",
                             "create": "crm.add_customer", "update": "crm.change_customer",
-                            "partial_update": "crm.change_customer"}
+                            "partial_update": "crm.change_customer",
+                            "erase": "crm.erase_customer"}
 
     def get_queryset(self):
         query = self.request.query_params.get("q")
@@ -71,6 +79,26 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @extend_schema(parameters=[OpenApiParameter("q", str, description="free search")])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        """One customer; a full view of the personal data is audited (quality.md)."""
+        customer = self.get_object()
+        if can_view_personal_data(request) and (customer.mobile or customer.id_number):
+            audit_record(actor=request.user, action="customer.view_personal", obj=customer,
+                         note="api")
+        return Response(self.get_serializer(customer).data)
+
+    @extend_schema(request=EraseInput, responses=CustomerSerializer)
+    @action(detail=True, methods=["post"])
+    def erase(self, request, pk=None):
+        """The customer's erasure request (PIPL): anonymise the person, keep the financial
+        records. 409 ``erasure_blocked`` while a document is open, ``already_erased``."""
+        customer = self.get_object()
+        data = EraseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.customer_erase(actor=request.user, customer=customer,
+                                reason=data.validated_data["reason"])
+        return action_response(self, customer)
 
     def perform_create(self, serializer):
         serializer.instance = services.customer_create(

@@ -35,6 +35,16 @@ class ShowroomVisitSerializer(serializers.ModelSerializer):
         read_only_fields = ["time_out", "consultant"]
         extra_kwargs = {"time_in": {"required": False}}
 
+    def to_representation(self, instance):
+        """The visitor's mobile is personal data: masked without the permission."""
+        from siwei.core.masking import can_view_personal_data, mask_mobile
+
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not can_view_personal_data(request):
+            data["visitor_mobile"] = mask_mobile(data.get("visitor_mobile") or "")
+        return data
+
 
 class ShowroomVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                            mixins.CreateModelMixin, StoreScopedViewSet):

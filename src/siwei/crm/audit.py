@@ -11,6 +11,7 @@ ACTION_LABELS = {
     "customer.categories": _("Customer categories recomputed"),
     "customer.view_personal": _("Full personal data viewed"),
     "customer.export": _("Customers exported"),
+    "customer.erase": _("Customer's personal data erased"),
     "vehicle.create": _("Vehicle registered"),
     "vehicle.update": _("Vehicle changed"),
     "vehicle.owner": _("Vehicle owner changed"),

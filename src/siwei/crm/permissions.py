@@ -25,4 +25,6 @@ ROLE_DEFAULTS = {
     "finance": _VIEW,
     "parts_manager": _VIEW,
     "parts_clerk": ["crm.view_vehicle"],
+    # PIPL erasure request: store managers (who hold every permission) and nobody else.
+    "store_manager": ["crm.erase_customer"],
 }

@@ -10,6 +10,7 @@ urlpatterns = [
     path("customers/new/", views.customer_new, name="customer-new"),
     path("customers/<int:pk>/", views.customer_card, name="customer"),
     path("customers/<int:pk>/edit/", views.customer_edit, name="customer-edit"),
+    path("customers/<int:pk>/erase/", views.customer_erase, name="customer-erase"),
     path("customers/<int:pk>/vehicles/new/", views.vehicle_new, name="vehicle-new"),
     path("customers/<int:pk>/leads/new/", views.lead_new, name="lead-new"),
     path("leads/", views.lead_list, name="leads"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -156,7 +156,32 @@ def customer_card(request: HttpRequest, pk: int) -> HttpResponse:
         "personal": personal, "due": selectors.customer_due_dates(customer, card["vehicles"]),
         "can_edit": has_store_perm(request.user, request.store, "crm.change_customer"),
         "can_lead": has_store_perm(request.user, request.store, "crm.add_lead"),
-        "can_vehicle": has_store_perm(request.user, request.store, "crm.add_vehicle")})
+        "can_vehicle": has_store_perm(request.user, request.store, "crm.add_vehicle"),
+        **_erasure_context(request, customer)})
+
+
+def _erasure_context(request, customer: Customer) -> dict:
+    """Whether the card offers the erasure dialog, and the open documents that stop it."""
+    if customer.erased_at is not None or not has_store_perm(request.user, request.store,
+                                                             "crm.erase_customer"):
+        return {"can_erase": False}
+    return {"can_erase": True,
+            "erasure_blockers": services.customer_erasure_blockers(customer=customer)}
+
+
+@require_POST
+@require_store_perm("crm.erase_customer")
+def customer_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    """The customer's erasure request (PIPL), confirmed in a dialog with the reason."""
+    customer = _customer(request, pk)
+    try:
+        services.customer_erase(actor=request.user, customer=customer,
+                                reason=request.POST.get("reason", ""))
+    except (DomainError, ValidationError, PermissionDenied) as exc:
+        messages.error(request, refusal_message(exc))
+    else:
+        messages.success(request, _("The customer's personal data has been erased."))
+    return redirect("crm:customer", pk=customer.pk)
 
 
 @require_store_perm("crm.add_vehicle")

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 
 from siwei.core import clock
 from siwei.core.errors import DomainError
-from siwei.core.exports import xlsx_response
 from siwei.core.masking import can_view_personal_data, mask_mobile
 from siwei.core.paging import paginate
 from siwei.core.permissions import has_store_perm
+from siwei.core.reporting import download_redirect
 from siwei.core.views import require_store_perm
 from siwei.sales import reports
+from siwei.sales.charts import lost_chart, lost_month_chart, showroom_chart
 from siwei.sales.forms_reports import MonthForm, PeriodForm
 
 from .forms_showroom import ShowroomVisitForm
@@ -112,34 +113,21 @@ def _checkout(request: HttpRequest) -> HttpResponse:
 
 @require_store_perm("crm.view_showroomvisit")
 def showroom_statistics(request: HttpRequest) -> HttpResponse:
-    """Daily figures of a month with month totals, a chart and an .xlsx download."""
+    """Daily figures of a month with month totals and a chart; the .xlsx download is the
+    report catalogue's."""
     form = MonthForm(request.GET or None)
     month = (form.cleaned_data.get("month") if form.is_bound and form.is_valid()
              else None) or reports.month_start()
     if not form.errors:
         form = MonthForm(initial={"month": month})
-    result = reports.showroom_days(store=request.store,
-                                   period=reports.month_period(month))
+    period = reports.month_period(month)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(f"showroom-{month:%Y-%m}", [_showroom_sheet(result)])
+        return download_redirect("showroom-statistics", store=request.store,
+                                 start=period.start, end=period.end)
+    result = reports.showroom_days(store=request.store, period=period)
     return render(request, "crm/showroom/statistics.html", {
         "form": form, "month": month, "result": result,
-        "chart": reports.showroom_chart(result["days"]), "query": _query(request)})
-
-
-def _showroom_sheet(result: dict):
-    headers = [_("Day"), _("Walk-ins"), _("Calls"), _("First visits"),
-               _("First visits with info"), _("Info-left rate %"), _("Test drives"),
-               _("Test-drive rate %"), _("Orders"), _("Conversion %")]
-
-    def line(label, r):
-        return [label, r["walk_ins"], r["calls"], r["first_visits"], r["first_with_info"],
-                r["info_left_rate"], r["test_drives"], r["test_drive_rate"], r["orders"],
-                r["conversion_rate"]]
-
-    rows = [line(r["day"], r) for r in result["days"]]
-    rows.append(line(_("Month total"), result["totals"]))
-    return (_("Showroom statistics"), headers, rows)
+        "chart": showroom_chart(result["days"]), "query": _query(request)})
 
 
 # --- CS-8 lost-lead analysis ---------------------------------------------------------
@@ -154,39 +142,15 @@ def lost_lead_analysis(request: HttpRequest) -> HttpResponse:
     period = reports.Period(**default)
     if form.is_bound and form.is_valid():
         period = reports.Period(form.cleaned_data["start"], form.cleaned_data["end"])
+    if request.GET.get("format") == "xlsx":  # the catalogue's download (audited there)
+        return download_redirect("lost-leads", store=request.store, start=period.start,
+                                 end=period.end)
     analysis = reports.lost_lead_analysis(store=request.store, period=period)
     leads = (reports.lost_leads(store=request.store, period=period)
              .select_related("customer", "consultant__employee")
              .prefetch_related("models_of_interest").order_by("-closed_at", "-id"))
-    if request.GET.get("format") == "xlsx":
-        reports.audit_export(actor=request.user, store=request.store,
-                             report="lost_lead_analysis", note=_query(request))
-        return xlsx_response(f"lost-leads-{period.start:%Y%m%d}-{period.end:%Y%m%d}",
-                             _lost_sheets(analysis, leads))
     return render(request, "crm/showroom/lost_analysis.html", {
         "form": form, "period": period, "analysis": analysis,
         "page": paginate(request, leads, per_page=25),
-        "pie": reports.lost_chart(analysis), "trend": reports.lost_month_chart(analysis),
+        "pie": lost_chart(analysis), "trend": lost_month_chart(analysis),
         "query": _query(request)})
-
-
-def _lost_sheets(analysis: dict, leads):
-    reasons = [str(label) for _code, label in analysis["reason_labels"]]
-
-    def matrix(title, first, rows):
-        return (title, [first, *reasons, _("Total")],
-                [[str(r["label"]), *r["counts"], r["total"]] for r in rows])
-
-    detail = [[lead.closed_at, lead.customer.name, reports.person_name(lead.consultant),
-               ", ".join(str(m) for m in lead.models_of_interest.all()),
-               lead.get_loss_reason_display(), lead.loss_detail] for lead in leads]
-    return [
-        (_("By reason"), [_("Reason"), _("Lost leads")],
-         [[str(r["label"]), r["n"]] for r in analysis["reasons"]]
-         + [[_("Total"), analysis["total"]]]),
-        matrix(_("By model"), _("Model of interest"), analysis["models"]),
-        matrix(_("By consultant"), _("Consultant"), analysis["consultants"]),
-        matrix(_("By month"), _("Month"), analysis["months"]),
-        (_("Lost leads"), [_("Closed"), _("Customer"), _("Consultant"), _("Models"),
-                           _("Reason"), _("Details")], detail),
-    ]

@@ -59,7 +59,8 @@ class PaymentSerializer(serializers.ModelSerializer):
         fields = ["id", "receipt_number", "sales_order", "repair_order", "kind", "method", "amount",
                   "reference", "cashier", "approved_by", "at", "note", "corrects"]
         read_only_fields = ["receipt_number", "cashier", "approved_by", "at"]
-        extra_kwargs = {"kind": {"required": False}}
+        # The model's zero default is no amount: a payment names what was paid.
+        extra_kwargs = {"kind": {"required": False}, "amount": {"required": True}}
 
 
 class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,

@@ -102,7 +102,7 @@ class ReceivableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StoreS
 
     @extend_schema(parameters=[OpenApiParameter("debtor_kind", str)],
                    responses=AgingRowSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def aging(self, request):
         """Open amounts by debtor in the buckets 0–30, 31–60, 61–90 and 90+ days past the
         due date (not yet due counts as 0–30)."""
@@ -113,7 +113,7 @@ class ReceivableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StoreS
 
     @extend_schema(methods=["GET"], responses=ReceiptSerializer(many=True))
     @extend_schema(methods=["POST"], request=ReceiptInput, responses=ReceivableSerializer)
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def receipts(self, request, pk=None):
         """GET: receipts matched to the item. POST: record a receipt from the item's
         debtor matched to it (``matched`` defaults to the whole amount; 409

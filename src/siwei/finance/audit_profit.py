@@ -1,3 +1,5 @@
 """Audit labels of finance: profit."""
 
-ACTION_LABELS: dict = {}
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS: dict = {"overhead.set": _("Monthly overhead entered")}

@@ -31,3 +31,9 @@ for _role, _perms in {
     "warranty_clerk": ["finance.view_receivable"],
 }.items():
     ROLE_DEFAULTS.setdefault(_role, []).extend(_perms)
+
+# FN-5 department profit: finance enters the monthly overhead; managers read the profit.
+ROLE_DEFAULTS["finance"] += ["finance.view_monthlyoverhead", "finance.change_monthlyoverhead",
+                             "finance.view_department_profit"]
+for _role in ("sales_manager", "service_manager"):
+    ROLE_DEFAULTS[_role] += ["finance.view_department_profit"]

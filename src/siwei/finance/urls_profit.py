@@ -1,3 +1,10 @@
-"""Pages of finance: profit."""
+"""Pages of finance: profit (FN-5)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_profit
+
+urlpatterns: list = [
+    path("overheads/", views_profit.overheads, name="overheads"),
+    path("profit/", views_profit.profit, name="profit"),
+]

@@ -1,5 +1,6 @@
-"""Pages of the receivables area (FN-4): aging by debtor (with Excel), one debtor's open
-items with a receipt matched to them, an item with its receipts, credit accounts."""
+"""Pages of the receivables area (FN-4): aging by debtor (its Excel is the report
+catalogue's), one debtor's open items with a receipt matched to them, an item with its
+receipts, credit accounts."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from siwei.core import clock
 from siwei.core.errors import DomainError
-from siwei.core.exports import xlsx_response
 from siwei.core.permissions import has_store_perm
+from siwei.core.reporting import download_redirect
 from siwei.core.views import refusal_message, require_store_perm
 from siwei.service.models import RepairOrder
 
@@ -45,20 +46,9 @@ def aging(request: HttpRequest) -> HttpResponse:
     store, today = request.store, clock.today()
     kind = request.GET.get("kind", "")
     kind = kind if kind in DebtorKind.values else ""
+    if request.GET.get("format") == "xlsx":  # the report catalogue's, at today
+        return download_redirect("receivables-aging", store=store, start=today, end=today)
     rows = selectors.aging_by_debtor(store=store, today=today, kind=kind or None)
-    if request.GET.get("format") == "xlsx":
-        items = selectors.items_for(store=store, kind=kind or None)
-        return xlsx_response("receivables-aging", [
-            (_("Aging"), [_("Debtor kind"), _("Debtor"), *_bucket_headers(), _("Total"),
-                          _("Items")],
-             ([r["kind_label"], r["debtor_name"], r["d0_30"], r["d31_60"], r["d61_90"],
-               r["d90_plus"], r["total"], r["items"]] for r in rows)),
-            (_("Open items"), [_("Debtor kind"), _("Debtor"), _("Description"), _("Date"),
-                               _("Due date"), _("Days past due"), _("Amount"),
-                               _("Open amount")],
-             ([i.get_debtor_kind_display(), i.debtor_name, i.description, i.arose_on,
-               i.due_date, max(0, (today - i.due_date).days), i.amount, i.open_amount]
-              for i in items))])
     return render(request, "finance/receivables/aging.html", {
         "rows": rows, "totals": selectors.aging_totals(store=store, today=today),
         "kind": kind, "kinds": DebtorKind.choices, "today": today,

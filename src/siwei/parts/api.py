@@ -59,6 +59,22 @@ class StockRowSerializer(serializers.Serializer):
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
 
 
+class OtherStoreAvailabilitySerializer(serializers.Serializer):
+    store = serializers.CharField(help_text="store code")
+    available = serializers.DecimalField(max_digits=14, decimal_places=3)
+
+
+class PartStockSerializer(serializers.Serializer):
+    """The answer of ``GET parts/{id}/stock/``."""
+
+    part = serializers.IntegerField()
+    on_hand = serializers.DecimalField(max_digits=14, decimal_places=3)
+    reserved = serializers.DecimalField(max_digits=14, decimal_places=3)
+    available = serializers.DecimalField(max_digits=14, decimal_places=3)
+    locations = StockRowSerializer(many=True)
+    other_stores = OtherStoreAvailabilitySerializer(many=True)
+
+
 class PartViewSet(SiweiAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                   mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """The group's parts catalog with stock in the request's store. ``?q=`` searches
@@ -95,7 +111,7 @@ class PartViewSet(SiweiAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
                                     **serializer.validated_data)
         return self._render(part)
 
-    @extend_schema(responses=StockRowSerializer(many=True))
+    @extend_schema(responses=PartStockSerializer)
     @action(detail=True, methods=["get"])
     def stock(self, request, pk=None):
         """On hand per location and lot (oldest first), and other stores' availability."""

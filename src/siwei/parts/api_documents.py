@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -537,6 +537,13 @@ class StocktakeSerializer(serializers.ModelSerializer):
         return super().to_representation(instance)
 
 
+class StocktakeSummarySerializer(StocktakeSerializer):
+    """A stocktake in a list (the schema of ``GET stocktakes/``): without its lines."""
+
+    class Meta(StocktakeSerializer.Meta):
+        fields = [name for name in StocktakeSerializer.Meta.fields if name != "lines"]
+
+
 class StocktakeCountSerializer(serializers.Serializer):
     line = serializers.IntegerField()
     counted_quantity = serializers.DecimalField(**QTY, min_value=0, allow_null=True,
@@ -556,6 +563,7 @@ class StocktakeFoundLineSerializer(serializers.Serializer):
                                   help_text="required for key/safety parts")
 
 
+@extend_schema_view(list=extend_schema(responses=StocktakeSummarySerializer(many=True)))
 class StocktakeViewSet(StoreScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                        mixins.CreateModelMixin):
     """Stocktakes (盘点, PT-12) of the request's store. Creating one freezes its

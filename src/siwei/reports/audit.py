@@ -4,7 +4,7 @@ adds its ACTION_LABELS."""
 from importlib import import_module
 
 ACTION_LABELS: dict = {}
-for _area in ("printing", "imports", "exports"):
+for _area in ("catalog", "printing", "imports", "exports", "kpis"):
     try:
         _module = import_module(f"siwei.reports.audit_{_area}")
     except ModuleNotFoundError as exc:

@@ -17,3 +17,14 @@ ROLE_DEFAULTS: dict[str, list[str]] = {
 ROLE_DEFAULTS["store_manager"] = [*ROLE_DEFAULTS["store_manager"], "reports.export_store_data"]
 ROLE_DEFAULTS["group_admin"] = [*ROLE_DEFAULTS.get("group_admin", []),
                                 "reports.export_store_data"]
+
+# FN-6 the managers' KPIs against targets: the report and the home card for the managers;
+# the store manager (every permission) enters the monthly targets, the department managers
+# see them.
+_KPIS = ["reports.view_kpis", "reports.view_kpitarget"]
+for _role in ("sales_manager", "service_manager", "parts_manager"):
+    ROLE_DEFAULTS[_role] = [*ROLE_DEFAULTS.get(_role, []), *_KPIS]
+ROLE_DEFAULTS["store_manager"] = [*ROLE_DEFAULTS["store_manager"], *_KPIS,
+                                  "reports.change_kpitarget"]
+ROLE_DEFAULTS["group_admin"] = [*ROLE_DEFAULTS.get("group_admin", []), *_KPIS,
+                                "reports.change_kpitarget"]

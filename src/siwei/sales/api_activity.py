@@ -70,7 +70,7 @@ class SalesTargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     second POST for the same month and person updates the same target)."""
 
     serializer_class = SalesTargetSerializer
-    queryset = SalesTarget.objects.all()
+    queryset = SalesTarget.objects.order_by("-month", "consultant_id", "id")
     filterset_fields = ["month", "consultant"]
     required_permissions = {"list": "sales.view_salestarget",
                             "retrieve": "sales.view_salestarget",

@@ -19,10 +19,12 @@ from siwei.core.exports import xlsx_response
 from siwei.core.masking import can_view_personal_data, mask_mobile
 from siwei.core.paging import paginate
 from siwei.core.permissions import has_store_perm
+from siwei.core.reporting import download_redirect
 from siwei.core.views import require_store_perm
 from siwei.crm.models import Customer, LeadStatus
 
 from . import reports
+from .charts import performance_chart
 from .forms_reports import (
     ControlSheetForm,
     MonthForm,
@@ -202,8 +204,9 @@ def targets(request: HttpRequest) -> HttpResponse:
 
 @require_store_perm("sales.view_salestarget")
 def control_sheets(request: HttpRequest) -> HttpResponse:
-    """三表一卡 (CS-12): four sheets, each on screen and as .xlsx (``?sheet=N&format=xlsx``).
-    A consultant sees their own figures, leads and customers (and the store total)."""
+    """三表一卡 (CS-12): four sheets, each on screen and as .xlsx (``?sheet=N&format=xlsx``;
+    sheet 1 downloads through the report catalogue). A consultant sees their own figures,
+    leads and customers (and the store total)."""
     store, user = request.store, request.user
     sheet = request.GET.get("sheet") if request.GET.get("sheet") in SHEETS else "1"
     view_all = has_store_perm(user, store, "crm.view_all_leads")
@@ -223,11 +226,12 @@ def control_sheets(request: HttpRequest) -> HttpResponse:
                "view_all": view_all, "consultant": consultant,
                "query": _query(request, exclude=("sheet", "format", "page"))}
     if sheet == "1":
-        result = reports.target_vs_actual(store=store, period=reports.month_period(month),
-                                          consultant=consultant)
-        if xlsx:
-            return xlsx_response(f"control-sheet-1-{month:%Y-%m}", [_sheet1(result)])
-        context["result"] = result
+        period = reports.month_period(month)
+        if xlsx:  # the report catalogue's download of the same month
+            return download_redirect("sales-targets", store=store, start=period.start,
+                                     end=period.end)
+        context["result"] = reports.target_vs_actual(store=store, period=period,
+                                                     consultant=consultant)
         context["metrics"] = reports.TARGET_METRICS
     elif sheet == "2":
         result = reports.daily_activity(store=store, day=day, consultant=consultant)
@@ -271,20 +275,6 @@ def _mobile(mobile: str, full: bool) -> str:
     return mobile if full else mask_mobile(mobile)
 
 
-def _sheet1(result: dict):
-    headers = [_("Consultant")]
-    for _key, label, _kind in reports.TARGET_METRICS:
-        headers += [f"{label} · {_('target')}", f"{label} · {_('actual')}",
-                    f"{label} · {_('% achieved')}"]
-    rows = []
-    for row in [*result["rows"], result["total"]]:
-        line = [str(row["name"])]
-        for cell in row["cells"]:
-            line += [cell["target"], cell["actual"], cell["achieved"]]
-        rows.append(line)
-    return (_("Target vs actual"), headers, rows)
-
-
 def _sheet2(result: dict):
     headers = [_("Consultant"), *[str(label) for _c, label in result["types"]],
                _("Contacts"), _("Walk-ins"), _("New leads"), _("Test drives"), _("Orders"),
@@ -319,30 +309,15 @@ def _sheet4(customers, full: bool):
 
 @require_store_perm("crm.view_all_leads")
 def consultant_performance(request: HttpRequest) -> HttpResponse:
-    """CS-20 per consultant for a month: table, bar chart and .xlsx."""
+    """CS-20 per consultant for a month: table and bar chart; the .xlsx is the report
+    catalogue's."""
     month, month_form = _month(request)
-    result = reports.consultant_performance(store=request.store,
-                                            period=reports.month_period(month))
+    period = reports.month_period(month)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(f"consultant-performance-{month:%Y-%m}", [_performance(result)])
+        return download_redirect("consultant-performance", store=request.store,
+                                 start=period.start, end=period.end)
+    result = reports.consultant_performance(store=request.store, period=period)
     return render(request, "sales/reports/performance.html", {
         "result": result, "month": month, "month_form": month_form,
-        "chart": reports.performance_chart(result["rows"]),
+        "chart": performance_chart(result["rows"]),
         "query": _query(request)})
-
-
-def _performance(result: dict):
-    types = [str(label) for _c, label in result["types"]]
-    reasons = [f"{_('Lost')}: {label}" for _c, label in result["reasons"]]
-    headers = [_("Consultant"), _("Open leads kept"), _("Owners kept"), _("New leads"),
-               _("First visits"), _("First visits with info"), _("Info-left rate %"), *types,
-               _("Activities"), _("Deposits"), _("Deliveries"), _("Accessory revenue"),
-               _("Accessories per car"), _("Insurance penetration %"),
-               _("Finance penetration %"), *reasons, _("Lost leads"), _("Gross profit")]
-    rows = [[str(r["name"]), r["leads_kept"], r["owners_kept"], r["new_leads"],
-             r["first_visits"], r["first_with_info"], r["info_left_rate"], *r["activities"],
-             r["activities_total"], r["orders"], r["deliveries"], r["accessory_revenue"],
-             r["accessories_per_car"], r["insurance_penetration"], r["finance_penetration"],
-             *r["lost"], r["lost_total"], r["gross_profit"]]
-            for r in [*result["rows"], result["total"]]]
-    return (_("Consultant performance"), headers, rows)

@@ -4,13 +4,18 @@ service, return the updated order. Payments go through payments/ with ``repair_o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from siwei.core.api.base import StoreScopedViewSet
@@ -254,8 +259,31 @@ class RepairOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         prefetch_related_objects([ro], *missing)
         return Response(self.get_serializer(ro).data, status=status)
 
-    def _fresh(self, ro: RepairOrder) -> Response:
-        return self._respond(RepairOrder.objects.get(pk=ro.pk))
+    @contextmanager
+    def _locked_order(self) -> Iterator[RepairOrder]:
+        """The order of the URL in the request's store, found and locked with one query
+        in a transaction spanning the block; the service called with it uses that lock
+        (``orders.holding``) instead of reading the row again."""
+        with transaction.atomic():
+            ro = get_object_or_404(ro_services.locking(self.get_queryset()),
+                                   pk=self.kwargs["pk"])
+            self.check_object_permissions(self.request, ro)
+            with ro_services.holding(ro):
+                yield ro
+
+    def _job_to_clock(self, job_id: int) -> Job:
+        """For clocking on: the job with its order, unlocked (the service locks the
+        technician first, then the order, then its jobs)."""
+        try:
+            job = (Job.objects.select_related("repair_order")
+                   .filter(pk=job_id, repair_order__in=self.get_queryset(),
+                           repair_order_id=int(self.kwargs["pk"])).first())
+        except (TypeError, ValueError):
+            job = None
+        if job is None:  # the order is not found (404) or the job is not on it (400)
+            job = self._job(self.get_object(), job_id)
+        self.check_object_permissions(self.request, job.repair_order)
+        return job
 
     def _input(self, cls, request):
         data = cls(data=request.data, context=self.get_serializer_context())
@@ -278,6 +306,7 @@ class RepairOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         job = Job.objects.filter(repair_order=ro, pk=job_id).first()
         if job is None:
             raise ValidationError({"job": ["This job is not on the repair order."]})
+        job.repair_order = ro
         return job
 
     @staticmethod
@@ -292,51 +321,54 @@ class RepairOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @action(detail=True, methods=["post"])
     def jobs(self, request, pk=None):
         """Add a job: ``name`` or ``operation`` (hours default to its standard hours)."""
-        job = ro_services.repair_order_add_job(actor=request.user, repair_order=self.get_object(),
-                                               **self._input(ROJobInput, request))
+        data = self._input(ROJobInput, request)
+        with self._locked_order() as ro:
+            job = ro_services.repair_order_add_job(actor=request.user, repair_order=ro, **data)
         return self._respond(job.repair_order)
 
     @extend_schema(request=ROPartInput, responses=RepairOrderSerializer)
     @action(detail=True, methods=["post"])
     def parts(self, request, pk=None):
         """Add a part line at the payer's list price; the parts clerk gets a request."""
-        line = ro_services.repair_order_add_part(
-            actor=request.user, repair_order=self.get_object(), **self._input(ROPartInput, request))
+        data = self._input(ROPartInput, request)
+        with self._locked_order() as ro:
+            line = ro_services.repair_order_add_part(actor=request.user, repair_order=ro, **data)
         return self._respond(line.repair_order)
 
     @extend_schema(request=ROSignInput, responses=RepairOrderSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
-        ro = ro_services.repair_order_sign(actor=request.user, repair_order=self.get_object(),
-                                           **self._input(ROSignInput, request))
+        data = self._input(ROSignInput, request)
+        with self._locked_order() as ro:
+            ro = ro_services.repair_order_sign(actor=request.user, repair_order=ro, **data)
         return self._respond(ro)
 
     @extend_schema(request=None, responses=RepairOrderSerializer)
     @action(detail=True, methods=["post"], url_path="approve-contract")
     def approve_contract(self, request, pk=None):
-        ro = ro_services.repair_order_approve_contract(actor=request.user,
-                                                       repair_order=self.get_object())
+        with self._locked_order() as ro:
+            ro = ro_services.repair_order_approve_contract(actor=request.user, repair_order=ro)
         return self._respond(ro)
 
     @extend_schema(request=ROApproveAdditionalInput, responses=RepairOrderSerializer)
     @action(detail=True, methods=["post"], url_path="approve-additional")
     def approve_additional(self, request, pk=None):
-        ro = self.get_object()
         data = self._input(ROApproveAdditionalInput, request)
-        ro = ro_services.repair_order_approve_additional(
-            actor=request.user, repair_order=ro, lines=self._lines(ro, data),
-            approved_by_name=data["approved_by_name"], channel=data["approval_channel"],
-            promised_at=data.get("promised_at"))
+        with self._locked_order() as ro:
+            ro = ro_services.repair_order_approve_additional(
+                actor=request.user, repair_order=ro, lines=self._lines(ro, data),
+                approved_by_name=data["approved_by_name"], channel=data["approval_channel"],
+                promised_at=data.get("promised_at"))
         return self._respond(ro)
 
     @extend_schema(request=RODeclineAdditionalInput, responses=RepairOrderSerializer)
     @action(detail=True, methods=["post"], url_path="decline-additional")
     def decline_additional(self, request, pk=None):
-        ro = self.get_object()
         data = self._input(RODeclineAdditionalInput, request)
-        ro = ro_services.repair_order_decline_additional(
-            actor=request.user, repair_order=ro, lines=self._lines(ro, data),
-            declined_by_name=data["declined_by_name"], signature=data["signature"])
+        with self._locked_order() as ro:
+            ro = ro_services.repair_order_decline_additional(
+                actor=request.user, repair_order=ro, lines=self._lines(ro, data),
+                declined_by_name=data["declined_by_name"], signature=data["signature"])
         return self._respond(ro)
 
     @extend_schema(request=ROAssignInput, responses=RepairOrderSerializer)
@@ -344,20 +376,20 @@ class RepairOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def assign(self, request, pk=None):
         from .services.workshop import job_assign
 
-        ro = self.get_object()
         data = self._input(ROAssignInput, request)
-        job_assign(actor=request.user, job=self._job(ro, data["job"]),
-                   technician=data["technician"])
-        return self._fresh(ro)
+        with self._locked_order() as ro:
+            job_assign(actor=request.user, job=self._job(ro, data["job"]),
+                       technician=data["technician"])
+        return self._respond(ro)
 
     @extend_schema(request=ROJobRefInput, responses=RepairOrderSerializer)
     @action(detail=True, methods=["post"], url_path="start-job")
     def start_job(self, request, pk=None):
         from .services.workshop import job_start
 
-        ro = self.get_object()
-        job_start(actor=request.user, job=self._job(ro, self._input(ROJobRefInput, request)["job"]))
-        return self._fresh(ro)
+        job = self._job_to_clock(self._input(ROJobRefInput, request)["job"])
+        job = job_start(actor=request.user, job=job)
+        return self._respond(job.repair_order)
 
     @extend_schema(request=ROJobRefInput, responses=RepairOrderSerializer)
     @action(detail=True, methods=["post"], url_path="pause-job")
@@ -365,9 +397,10 @@ class RepairOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         """Clock off a job for a while (break, waiting for parts)."""
         from .services.workshop import job_pause
 
-        ro = self.get_object()
-        job_pause(actor=request.user, job=self._job(ro, self._input(ROJobRefInput, request)["job"]))
-        return self._fresh(ro)
+        job_id = self._input(ROJobRefInput, request)["job"]
+        with self._locked_order() as ro:
+            job_pause(actor=request.user, job=self._job(ro, job_id))
+        return self._respond(ro)
 
     @extend_schema(request=ROJobRefInput, responses=RepairOrderSerializer)
     @action(detail=True, methods=["post"], url_path="resume-job")
@@ -375,46 +408,44 @@ class RepairOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         """Clock on a paused job again (not while working on another one)."""
         from .services.workshop import job_resume
 
-        ro = self.get_object()
-        job_resume(actor=request.user,
-                   job=self._job(ro, self._input(ROJobRefInput, request)["job"]))
-        return self._fresh(ro)
+        job = self._job_to_clock(self._input(ROJobRefInput, request)["job"])
+        job = job_resume(actor=request.user, job=job)
+        return self._respond(job.repair_order)
 
     @extend_schema(request=ROFinishInput, responses=RepairOrderSerializer)
     @action(detail=True, methods=["post"], url_path="finish-job")
     def finish_job(self, request, pk=None):
         from .services.workshop import job_finish
 
-        ro = self.get_object()
         data = self._input(ROFinishInput, request)
-        job_finish(actor=request.user, job=self._job(ro, data["job"]),
-                   self_check_passed=data["self_check_passed"], findings=data["findings"])
-        return self._fresh(ro)
+        with self._locked_order() as ro:
+            job_finish(actor=request.user, job=self._job(ro, data["job"]),
+                       self_check_passed=data["self_check_passed"], findings=data["findings"])
+        return self._respond(ro)
 
     @extend_schema(request=ROIssueInput, responses=RepairOrderSerializer)
     @action(detail=True, methods=["post"], url_path="issue-parts")
     def issue_parts(self, request, pk=None):
         """Issue parts to lines: ``lines: [{"line", "quantity"}]`` (FIFO, PT-6)."""
-        ro = self.get_object()
-        ro = ro_services.repair_order_issue_parts(
-            actor=request.user, repair_order=ro, lines=self._issue_lines(ro, request))
+        lines = self._issue_lines(request)
+        with self._locked_order() as ro:
+            ro = ro_services.repair_order_issue_parts(actor=request.user, repair_order=ro,
+                                                      lines=lines)
         return self._respond(ro)
 
     @extend_schema(request=ROIssueInput, responses=RepairOrderSerializer)
     @action(detail=True, methods=["post"], url_path="return-parts")
     def return_parts(self, request, pk=None):
-        ro = self.get_object()
-        ro = ro_services.repair_order_return_parts(
-            actor=request.user, repair_order=ro, lines=self._issue_lines(ro, request))
+        lines = self._issue_lines(request)
+        with self._locked_order() as ro:
+            ro = ro_services.repair_order_return_parts(actor=request.user, repair_order=ro,
+                                                       lines=lines)
         return self._respond(ro)
 
-    def _issue_lines(self, ro, request) -> list:
-        rows = self._input(ROIssueInput, request)["lines"]
-        found = PartLine.objects.in_bulk([row["line"] for row in rows])
-        if any(found.get(row["line"]) is None or found[row["line"]].repair_order_id != ro.pk
-               for row in rows):
-            raise ValidationError({"lines": ["A line is not on the repair order."]})
-        return [(found[row["line"]], row["quantity"]) for row in rows]
+    def _issue_lines(self, request) -> list:
+        """(part line id, quantity) pairs; the service checks the lines are the order's."""
+        return [(row["line"], row["quantity"])
+                for row in self._input(ROIssueInput, request)["lines"]]
 
     @extend_schema(request=ROInspectInput, responses=RepairOrderSerializer)
     @action(detail=True, methods=["post"])
@@ -422,38 +453,42 @@ class RepairOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         """Record an inspection: ``level`` 1 self-check, 2 foreman, 3 final (SV-13)."""
         from .services.workshop import inspection_record
 
-        ro = self.get_object()
         data = dict(self._input(ROInspectInput, request))
         job_id = data.pop("job", None)
-        inspection_record(actor=request.user, repair_order=ro,
-                          job=self._job(ro, job_id) if job_id else None, **data)
-        return self._fresh(ro)
+        with self._locked_order() as ro:
+            inspection_record(actor=request.user, repair_order=ro,
+                              job=self._job(ro, job_id) if job_id else None, **data)
+        return self._respond(ro)
 
     @extend_schema(request=ROSettleInput, responses=RepairOrderSerializer)
     @action(detail=True, methods=["post"])
     def settle(self, request, pk=None):
-        ro = settlement.repair_order_settle(actor=request.user, repair_order=self.get_object(),
-                                            **self._input(ROSettleInput, request))
+        data = self._input(ROSettleInput, request)
+        with self._locked_order() as ro:
+            ro = settlement.repair_order_settle(actor=request.user, repair_order=ro, **data)
         return self._respond(ro)
 
     @extend_schema(request=None, responses=RepairOrderSerializer)
     @action(detail=True, methods=["post"])
     def release(self, request, pk=None):
         """The gate pass: paid in full, or nothing for the customer to pay."""
-        ro = settlement.repair_order_release(actor=request.user, repair_order=self.get_object())
+        with self._locked_order() as ro:
+            ro = settlement.repair_order_release(actor=request.user, repair_order=ro)
         return self._respond(ro)
 
     @extend_schema(request=ROCancelInput, responses=RepairOrderSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        ro = ro_services.repair_order_cancel(actor=request.user, repair_order=self.get_object(),
-                                             **self._input(ROCancelInput, request))
+        data = self._input(ROCancelInput, request)
+        with self._locked_order() as ro:
+            ro = ro_services.repair_order_cancel(actor=request.user, repair_order=ro, **data)
         return self._respond(ro)
 
     @extend_schema(request=None, responses=RepairOrderSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        ro = ro_services.repair_order_close(actor=request.user, repair_order=self.get_object())
+        with self._locked_order() as ro:
+            ro = ro_services.repair_order_close(actor=request.user, repair_order=ro)
         return self._respond(ro)
 
 

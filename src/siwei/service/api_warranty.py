@@ -305,7 +305,7 @@ class KnowledgeEntryViewSet(SiweiAPIMixin, mixins.ListModelMixin, mixins.Retriev
 
     @extend_schema(parameters=[OpenApiParameter("model", int), OpenApiParameter("text", str)],
                    responses=SuggestionSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def suggest(self, request):
         suggestions = knowledge_services.suggest_for(
             model=self._model(), text=request.query_params.get("text", ""),

@@ -20,8 +20,9 @@ CARD_FIGURES = [
 def _kpis(request) -> dict:
     from siwei.core.permissions import has_store_perm
 
+    from .charts_kpis import trend_chart
     from .selectors_kpis import monthly_trend, today_count
-    from .views_kpis import PERM_KPIS, show, trend_chart
+    from .views_kpis import PERM_KPIS, show
 
     stores = [request.store]
     trend = monthly_trend(stores=stores, months=CARD_MONTHS)

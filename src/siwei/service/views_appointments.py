@@ -21,10 +21,12 @@ from siwei.core import clock
 from siwei.core.errors import DomainError
 from siwei.core.exports import xlsx_response
 from siwei.core.permissions import has_store_perm
+from siwei.core.reporting import download_redirect
 from siwei.core.views import require_store_perm
 from siwei.crm.models import Customer, Vehicle
 
 from . import selectors_appointments as selectors
+from .charts_reports import appointment_chart
 from .forms_appointments import (
     AppointmentForm,
     ArriveForm,
@@ -472,27 +474,13 @@ def appointment_kpis(request: HttpRequest) -> HttpResponse:
                       initial={"start": start, "end": end})
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    if request.GET.get("format") == "xlsx":
+        return download_redirect("appointment-kpis", store=store, start=start, end=end)
     result = selectors.appointment_kpis(store=store, start=start, end=end)
-    labels = {"from_appointment": _("ROs from appointments"), "walk_in": _("Walk-in ROs"),
-              "appointment_rate": _("Appointment rate %"), "show_rate": _("Show rate %")}
     headers = [_("ROs"), _("ROs from appointments"), _("Appointment rate %"),
                _("Appointments"), _("Cancelled"), _("Showed up"), _("No-shows"),
                _("Show rate %"), _("Received on time"), _("On-time reception %")]
-
-    def values(r):
-        return [r["ros"], r["from_appointment"], r["appointment_rate"], r["booked"],
-                r["cancelled"], r["arrived"], r["no_show"], r["show_rate"], r["on_time"],
-                r["on_time_rate"]]
-
-    if request.GET.get("format") == "xlsx":
-        return xlsx_response(f"appointment-kpis-{start}-{end}", [
-            (_("Per day"), [_("Day"), *headers],
-             ([r["day"], *values(r)] for r in result["days"])),
-            (_("Per service advisor"), [_("Service advisor"), *headers],
-             ([_label(r["advisor"]), *values(r)] for r in result["advisors"])),
-            (_("Total"), headers, [values(result["total"])]),
-        ])
     return render(request, "service/appointments/kpis.html", {
-        "form": form, "result": result, "chart": selectors.kpi_chart(result, labels),
+        "form": form, "result": result, "chart": appointment_chart(result),
         "query": urlencode({"start": start, "end": end}), "headers": headers,
         "start": start, "end": end})

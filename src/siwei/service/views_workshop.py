@@ -9,18 +9,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from siwei.core import clock
 from siwei.core.errors import DomainError
-from siwei.core.exports import xlsx_response
 from siwei.core.permissions import has_store_perm
+from siwei.core.reporting import download_redirect
 from siwei.core.views import require_store_perm
 
 from . import selectors_workshop as selectors
+from .charts_reports import quality_chart, workshop_hours_chart
 from .forms_workshop import (
     CHECK_LABELS,
     WEAR_LABELS,
@@ -239,53 +239,19 @@ def _inspect(request: HttpRequest, pk: int, level: int) -> HttpResponse:
 def quality(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None, default_days=7)
     period = form.period()
-    report = selectors.quality_daily(store=request.store, period=period)
     if request.GET.get("format") == "xlsx":
-        return _quality_xlsx(request, report)
-    chart = {
-        "tooltip": {"trigger": "axis"},
-        "legend": {"data": [_("Inspected"), _("Failed inspections"), _("First-time pass %")]},
-        "xAxis": {"type": "category", "data": [f"{r['day']:%m-%d}" for r in report["days"]]},
-        "yAxis": [{"type": "value", "minInterval": 1},
-                  {"type": "value", "min": 0, "max": 100, "axisLabel": {"formatter": "{value}%"}}],
-        "series": [
-            {"name": _("Inspected"), "type": "bar",
-             "data": [r["inspected"] for r in report["days"]]},
-            {"name": _("Failed inspections"), "type": "bar",
-             "data": [r["failures"] for r in report["days"]]},
-            {"name": _("First-time pass %"), "type": "line", "yAxisIndex": 1,
-             "data": [float(r["ftp_rate"]) if r["ftp_rate"] is not None else None
-                      for r in report["days"]]},
-        ],
-    }
+        return download_redirect("quality-daily", store=request.store, start=period.start,
+                                 end=period.end)
+    report = selectors.quality_daily(store=request.store, period=period)
     return render(request, "service/workshop/quality.html", {
-        "form": form, "report": report, "chart": chart, "query": _query(request)})
+        "form": form, "report": report, "chart": quality_chart(report),
+        "query": _query(request)})
 
 
 def _query(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("format", None)
     return query.urlencode()
-
-
-def _quality_xlsx(request: HttpRequest, report: dict) -> HttpResponse:
-    period = report["period"]
-    days = [(r["day"], r["inspected"], r["first_pass"], r["ftp_rate"], r["failures"],
-             r["comebacks"]) for r in report["days"]]
-    causes = [(r["findings"] or _("(no findings)"), str(r["level_label"]), r["n"])
-              for r in report["by_cause"]]
-    techs = [(r["name"], r["n"]) for r in report["by_technician"]]
-    comebacks = [(ro.number, ro.vehicle.plate, timezone.localtime(ro.received_at),
-                  ro.comeback_of.number) for ro in report["comebacks"]]
-    name = f"quality-{request.store.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-    return xlsx_response(name, [
-        (_("Days"), [_("Day"), _("Inspected"), _("First-time passes"), _("First-time pass %"),
-                     _("Failed inspections"), _("Comebacks")], days),
-        (_("Failures by cause"), [_("Findings"), _("Level"), _("Failures")], causes),
-        (_("Failures by technician"), [_("Technician"), _("Failures")], techs),
-        (_("Comebacks"), [_("Repair order"), _("Plate"), _("Received"), _("Comeback of")],
-         comebacks),
-    ])
 
 
 # --- workshop KPIs -----------------------------------------------------------------------
@@ -295,30 +261,10 @@ def _quality_xlsx(request: HttpRequest, report: dict) -> HttpResponse:
 def kpis(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None, month_to_date=True)
     period = form.period()
-    result = selectors.workshop_kpis(store=request.store, period=period)
     if request.GET.get("format") == "xlsx":
-        rows = [(r["name"], r["sold"], r["clocked"], r["on_shift"], r["productivity"],
-                 r["efficiency"]) for r in [*result["rows"], {**result["total"],
-                                                              "name": _("Total")}]]
-        return xlsx_response(
-            f"workshop-kpis-{request.store.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}",
-            [(_("Workshop KPIs"), [_("Technician"), _("Hours sold"), _("Hours clocked"),
-                                   _("Hours on shift"), _("Productivity %"),
-                                   _("Efficiency %")], rows)])
-    names = [r["name"] for r in result["rows"]]
-    chart = {
-        "tooltip": {"trigger": "axis"},
-        "legend": {"data": [_("Hours sold"), _("Hours clocked"), _("Hours on shift")]},
-        "xAxis": {"type": "category", "data": names},
-        "yAxis": {"type": "value"},
-        "series": [
-            {"name": _("Hours sold"), "type": "bar",
-             "data": [float(r["sold"]) for r in result["rows"]]},
-            {"name": _("Hours clocked"), "type": "bar",
-             "data": [float(r["clocked"]) for r in result["rows"]]},
-            {"name": _("Hours on shift"), "type": "bar",
-             "data": [float(r["on_shift"]) for r in result["rows"]]},
-        ],
-    }
+        return download_redirect("workshop-kpis", store=request.store, start=period.start,
+                                 end=period.end)
+    result = selectors.workshop_kpis(store=request.store, period=period)
     return render(request, "service/workshop/kpis.html", {
-        "form": form, "result": result, "chart": chart, "query": _query(request)})
+        "form": form, "result": result, "chart": workshop_hours_chart(result),
+        "query": _query(request)})

@@ -27,7 +27,7 @@ class FeedbackChannel(models.TextChoices):
 
 
 class FeedbackKind(models.TextChoices):
-    COMPLAINT = "complaint", _("Complaint")
+    COMPLAINT = "complaint", pgettext_lazy("feedback kind", "Complaint")
     SUGGESTION = "suggestion", _("Suggestion")
     PRAISE = "praise", _("Praise")
     INQUIRY = "inquiry", _("Inquiry")
@@ -61,7 +61,7 @@ class Department(models.TextChoices):
 @colored(received="danger", acknowledged="warning", in_progress="primary", resolved="info",
          closed="success", reopened="danger")
 class FeedbackStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("feedback status", "Received")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     IN_PROGRESS = "in_progress", _("In progress")
     RESOLVED = "resolved", _("Resolved")
@@ -74,7 +74,8 @@ class Feedback(StoreOwnedModel):
     (CR-7): acknowledged within 24 h and resolved within 48 h of receipt."""
 
     number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
-    channel = models.CharField(_("channel"), max_length=15, choices=FeedbackChannel)
+    channel = models.CharField(pgettext_lazy("feedback", "channel"), max_length=15,
+                               choices=FeedbackChannel)
     customer = models.ForeignKey("crm.Customer", on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="feedback",
                                  verbose_name=_("customer"))
@@ -84,7 +85,7 @@ class Feedback(StoreOwnedModel):
                                 related_name="+", verbose_name=_("vehicle"))
     subject = models.CharField(_("subject"), max_length=120)
     content = models.TextField(_("content"))
-    received_at = models.DateTimeField(_("received"))
+    received_at = models.DateTimeField(pgettext_lazy("feedback", "received"))
     kind = models.CharField(_("type"), max_length=12, choices=FeedbackKind)
     category = models.CharField(_("category"), max_length=20, choices=FeedbackCategory)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity,
@@ -107,7 +108,7 @@ class Feedback(StoreOwnedModel):
                                   blank=True, related_name="+",
                                   verbose_name=_("from follow-up"))
     owner = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+", verbose_name=_("owner"))
+                              related_name="+", verbose_name=pgettext_lazy("feedback", "owner"))
     status = models.CharField(_("status"), max_length=15, choices=FeedbackStatus,
                               default=FeedbackStatus.RECEIVED, editable=False)
     acknowledge_due_at = models.DateTimeField(_("acknowledge by"), null=True, blank=True,
@@ -181,7 +182,7 @@ class FeedbackAction(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=ActionKind)
     description = models.CharField(_("action"), max_length=300)
     owner = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+",
-                              verbose_name=_("owner"))
+                              verbose_name=pgettext_lazy("feedback", "owner"))
     due_date = models.DateField(_("due date"))
     done_at = models.DateTimeField(_("done"), null=True, blank=True, editable=False)
 

@@ -96,6 +96,17 @@ def message_queue(*, store, customer, channel: str, body: str, follow_up=None, c
     return message
 
 
+def _still_consents(message: Message) -> bool:
+    """Does the customer still consent to marketing on the message's channel, read now
+    (CS-1, CR-11: consent is checked again just before sending)?"""
+    from siwei.crm.models import Customer
+
+    field = CONSENT_FIELD.get(message.channel)
+    if message.customer_id is None or field is None:
+        return False
+    return Customer.objects.filter(pk=message.customer_id, **{field: True}).exists()
+
+
 def _deliver_one(pk: int, backend: Backend) -> str | None:
     """Send one queued message under a row lock; ``None`` when another worker has it or it
     is no longer queued."""
@@ -104,6 +115,11 @@ def _deliver_one(pk: int, backend: Backend) -> str | None:
                    .select_related("store").filter(pk=pk, status=MessageStatus.QUEUED).first())
         if message is None:
             return None
+        if message.is_marketing and not _still_consents(message):
+            # Consent withdrawn (an opt-out reply, an edit, an erasure) after queuing.
+            message.status, message.skip_reason = MessageStatus.SKIPPED, SkipReason.NO_CONSENT
+            message.save(update_fields=["status", "skip_reason"])
+            return message.status
         message.backend = backend.name
         try:
             message.provider_id = (backend.send(message) or "")[:80]

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 
 from ..enums import field_colour
 from ..fields import money
+from ..permissions import has_store_perm
 
 register = template.Library()
 
@@ -63,3 +64,14 @@ def term(chinese: str) -> str:
     if (get_language() or "").startswith("zh"):
         return ""
     return format_html('<small class="text-muted">({})</small>', chinese)
+
+
+@register.simple_tag(takes_context=True)
+def store_perm(context, perm: str) -> bool:
+    """``{% store_perm "finance.add_invoice" as can_invoice %}``: whether the user holds
+    ``perm`` in the active store (permissions are cached per request: no query)."""
+    request = context.get("request")
+    store = getattr(request, "store", None) if request else None
+    if store is None or not request.user.is_authenticated:
+        return False
+    return has_store_perm(request.user, store, perm)

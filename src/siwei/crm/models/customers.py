@@ -146,6 +146,8 @@ class Customer(StoreOwnedModel):
     vip_reason = models.CharField(_("VIP reason"), max_length=200, blank=True)
     merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", editable=False)
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True,
+                                     editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -155,6 +157,7 @@ class Customer(StoreOwnedModel):
         permissions = [
             ("merge_customer", _("Can merge duplicate customers")),
             ("set_vip", _("Can set a customer as VIP")),
+            ("erase_customer", _("Can erase a customer's personal data")),
         ]
         indexes = [
             models.Index(fields=["store", "mobile"], name="crm_cust_store_mobile"),

@@ -9,6 +9,7 @@ from .customers import (
     customer_set_vip,
     customer_update,
 )
+from .erasure import customer_erase, customer_erasure_blockers
 from .leads import (
     lead_approve_loss,
     lead_create,
@@ -26,6 +27,8 @@ __all__ = [
     "customer_categories_recompute",
     "customer_category_refresh",
     "customer_create",
+    "customer_erase",
+    "customer_erasure_blockers",
     "customer_merge",
     "customer_set_consent",
     "customer_set_vip",

@@ -16,6 +16,7 @@ from .invoices import (
     invoiced_total,
 )
 from .payments import payment_record
+from .profit import overhead_set
 from .receivables import (
     credit_account_set,
     credit_used,
@@ -32,3 +33,4 @@ __all__ += ["default_lines", "document_total", "invoice_issue", "invoice_void",
             "invoiced_total"]
 __all__ += ["credit_account_set", "credit_used", "receipt_match",
             "receivable_charge_to_account", "receivable_receipt_record", "receivables_sync"]
+__all__ += ["overhead_set"]

@@ -96,6 +96,9 @@ def payment_record(*, actor, store: Store, amount: Decimal, method: str, sales_o
     from siwei.sales.services import order_payment_changed
 
     order_payment_changed(actor=actor, order=sales_order)
+    from .receivables import loan_disbursement_received
+
+    loan_disbursement_received(actor=actor, payment=payment)
     audit_record(actor=actor, action="payment.record", obj=payment,
                  after={"amount": amount, "method": method, "order": sales_order.number,
                         "receipt": payment.receipt_number})

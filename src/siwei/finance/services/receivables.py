@@ -4,7 +4,10 @@ Items arise from:
 
 - an approved (or paid) warranty claim: the OEM owes the approved amount;
 - a settled repair order with insurance lines: the vehicle's insurer owes their total;
-- a sales order with an approved loan: the financing bank owes the loan amount;
+- a sales order with an approved loan: the financing bank owes the loan amount, less what
+  the cashier has already recorded as the bank's loan disbursement on the order; a
+  disbursement recorded later settles the item (``loan_disbursement_received``), so a
+  loan is never counted twice;
 - a settled repair order of a company customer charged to its credit account (挂账),
   refused above the account's credit limit (409 ``credit_limit``).
 
@@ -22,7 +25,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +37,15 @@ from siwei.core.fields import ZERO, money
 from siwei.core.models import Store
 from siwei.core.numbering import number_next
 
-from ..models import CreditAccount, DebtorKind, ReceiptMatch, Receivable, ReceivableReceipt
+from ..models import (
+    CreditAccount,
+    DebtorKind,
+    Payment,
+    PaymentMethod,
+    ReceiptMatch,
+    Receivable,
+    ReceivableReceipt,
+)
 from .invoices import RO_INVOICEABLE, SO_INVOICEABLE, require
 
 # Payment terms (days from the date the amount arose) of the debtors without an account.
@@ -200,13 +212,47 @@ def _loan_items(store: Store) -> list[Receivable]:
 
     has_item = Receivable.objects.filter(sales_order=OuterRef("pk"),
                                          debtor_kind=DebtorKind.BANK)
+    disbursed = (Payment.objects.filter(sales_order=OuterRef("pk"), method=PaymentMethod.LOAN)
+                 .order_by().values("sales_order").annotate(total=Sum("amount"))
+                 .values("total"))
     orders = (SalesOrder.objects.filter(store=store, status__in=SO_INVOICEABLE,
                                         loan_approved=True, loan_amount__gt=0)
-              .exclude(Exists(has_item)))
+              .exclude(Exists(has_item))
+              .annotate(disbursed=Coalesce(Subquery(disbursed), Value(ZERO),
+                                           output_field=DecimalField(max_digits=14,
+                                                                     decimal_places=2))))
     return [_item(store, DebtorKind.BANK, order.finance_bank or _("Bank not recorded"),
-                  order.loan_amount, _day(order.confirmed_at or order.created_at),
+                  order.loan_amount - order.disbursed, _day(order.confirmed_at
+                                                            or order.created_at),
                   _("Loan of sales order %(o)s") % {"o": order.number}, sales_order=order)
-            for order in orders]
+            for order in orders if order.loan_amount > order.disbursed]
+
+
+def loan_disbursement_received(*, actor, payment: Payment) -> ReceivableReceipt | None:
+    """The bank's loan money recorded at the cashier's desk for a sales order is the bank
+    paying its receivable: it becomes a receipt matched to the order's bank item (up to
+    the item's open amount). Called by ``payment_record`` in its transaction."""
+    if (payment.method != PaymentMethod.LOAN or payment.amount <= 0
+            or payment.sales_order_id is None):
+        return None
+    item = (Receivable.objects.select_for_update()
+            .filter(sales_order_id=payment.sales_order_id, debtor_kind=DebtorKind.BANK,
+                    open_amount__gt=0).first())
+    if item is None:
+        return None
+    amount = min(payment.amount, item.open_amount)
+    receipt = ReceivableReceipt.objects.create(
+        store=payment.store, number=number_next(store=payment.store, doc_type="RR"),
+        debtor_kind=item.debtor_kind, debtor_name=item.debtor_name, amount=amount,
+        received_on=timezone.localtime(payment.at).date(),
+        reference=payment.receipt_number,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        at=clock.now())
+    _apply(receipt, [(item, amount)])
+    audit_record(actor=actor, action="receivable.receipt", obj=receipt,
+                 after={"amount": amount, "debtor": receipt.debtor_name,
+                        "matches": {item.pk: amount}, "payment": payment.receipt_number})
+    return receipt
 
 
 @transaction.atomic

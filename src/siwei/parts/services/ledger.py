@@ -67,14 +67,19 @@ def _for_update(queryset):
 
 
 def lock_part_stores(store, part_ids: Iterable[int]) -> dict[int, PartStore]:
-    """Create missing ``PartStore`` rows and lock them in ascending part id order."""
+    """Lock the parts' ``PartStore`` rows in ascending part id order, creating the
+    missing ones first (one query when they all exist)."""
     ids = sorted(set(part_ids))
     if not ids:
         return {}
-    PartStore.objects.bulk_create([PartStore(store=store, part_id=i) for i in ids],
-                                  ignore_conflicts=True)
-    rows = _for_update(PartStore.objects.filter(store=store, part_id__in=ids).order_by("part_id"))
-    return {row.part_id: row for row in rows}
+    locking = _for_update(PartStore.objects.filter(store=store, part_id__in=ids)
+                          .order_by("part_id"))
+    rows = {row.part_id: row for row in locking}
+    if len(rows) < len(ids):  # a part's first stock change in the store
+        PartStore.objects.bulk_create([PartStore(store=store, part_id=i) for i in ids
+                                       if i not in rows], ignore_conflicts=True)
+        rows = {row.part_id: row for row in locking.all()}
+    return rows
 
 
 def insufficient_stock(part: Part, wanted: Decimal, available: Decimal) -> DomainError:
@@ -171,8 +176,11 @@ def apply_average_cost(*, actor, store, part: Part, ps: PartStore, qty: Decimal,
                      before={"average_cost": before}, after={"average_cost": ps.average_cost})
 
 
-def _open_reservation(store, part: Part, ref: DocRef) -> Reservation | None:
-    if not ref.document_type:
+def _open_reservation(store, part: Part, ref: DocRef,
+                      ps: PartStore | None = None) -> Reservation | None:
+    """The document line's open reservation of the part, locked. Given the part's locked
+    ``PartStore`` row with nothing reserved, there is none to look for."""
+    if not ref.document_type or (ps is not None and ps.reserved <= 0):
         return None
     return _for_update(Reservation.objects.filter(
         store=store, part=part, status=ReservationStatus.OPEN, **ref.as_fields())
@@ -191,7 +199,14 @@ def take_fifo(*, store, part: Part, qty: Decimal, batch: str | None = None,
                   "location__level", "location_id"))
     if batch:
         balances = balances.filter(lot__batch=batch)
-    rows = list(balances)
+    return pick_fifo(list(balances), part=part, qty=qty, prefer_location_id=prefer_location_id)
+
+
+def pick_fifo(rows: list[StockBalance], *, part: Part, qty: Decimal,
+              prefer_location_id: int | None = None) -> list[tuple[StockBalance, Decimal]]:
+    """The FIFO choice of ``take_fifo`` among balances already locked and in FIFO order
+    (empty ones are skipped); the balances are not changed."""
+    rows = [b for b in rows if b.quantity > 0]
     if prefer_location_id:
         rows.sort(key=lambda b: b.location_id != prefer_location_id)
     usable = [b for b in rows if b.location.frozen_by_id is None]
@@ -227,7 +242,7 @@ def stock_issue(*, actor, store, part: Part, quantity: Decimal | int | str,
         raise ValidationError({"document_id": [_("Name the document the parts are for.")]})
     ref = DocRef(document_type, str(document_id), str(document_line_id or ""))
     ps = lock_part_stores(store, [part.pk])[part.pk]
-    reservation = _open_reservation(store, part, ref)
+    reservation = _open_reservation(store, part, ref, ps)
     own_reserved = reservation.remaining if reservation else QZERO
     available = ps.on_hand - ps.reserved + own_reserved
     if qty > available:
@@ -382,7 +397,9 @@ def reservation_release(*, actor, store, document_type: str, document_id: str,
         filters &= Q(document_line_id=str(document_line_id))
     if part is not None:
         filters &= Q(part=part)
-    part_ids = Reservation.objects.filter(filters).values_list("part_id", flat=True)
+    part_ids = list(Reservation.objects.filter(filters).values_list("part_id", flat=True))
+    if not part_ids:
+        return []
     stores = lock_part_stores(store, part_ids)
     released = list(_for_update(Reservation.objects.filter(filters).order_by("part_id", "id")))
     at = clock.now()

@@ -16,7 +16,15 @@ from siwei.core.numbering import number_next
 
 from ..models import Part, RequestStatus, StockMove, StockRequest
 from ._common import positive_quantity, require_perm
-from .ledger import DocRef, _open_reservation, insufficient_stock, lock_part_stores, stock_issue
+from .ledger import (
+    DocRef,
+    _open_reservation,
+    insufficient_stock,
+    lock_part_stores,
+    reservation_release,
+    stock_issue,
+    stock_reserve,
+)
 
 REQUEST_FLOW = Transitions({
     "issue": ({RequestStatus.OPEN, RequestStatus.PARTLY_ISSUED}, RequestStatus.PARTLY_ISSUED),
@@ -26,15 +34,21 @@ REQUEST_FLOW = Transitions({
 
 @transaction.atomic
 def stock_request_create(*, actor, store, part: Part, quantity, document_type: str,
-                         document_id: str, document_line_id: str = "",
-                         note: str = "") -> StockRequest:
+                         document_id: str, document_line_id: str = "", note: str = "",
+                         take_document_reservation: bool = False) -> StockRequest:
     """A request for parts for a document line. Whether stock covered it in full at
-    this moment is recorded for the fill rate; a later short issue clears it."""
+    this moment is recorded for the fill rate; a later short issue clears it. With
+    ``take_document_reservation`` the part's stock reserved for the whole document (an
+    appointment's reservation handed over to the repair order on arrival) moves to the
+    line first, up to the quantity, so that issuing the line uses it (PT-9)."""
     require_perm(actor, store, "parts.request_parts")
     qty = positive_quantity(quantity)
     ref = DocRef(document_type, str(document_id), str(document_line_id or ""))
     ps = lock_part_stores(store, [part.pk])[part.pk]
-    reservation = _open_reservation(store, part, ref)
+    if take_document_reservation and ps.reserved > 0 and ref.document_line_id \
+            and _hand_over(store, part, qty, ref, reason=note):
+        ps = lock_part_stores(store, [part.pk])[part.pk]
+    reservation = _open_reservation(store, part, ref, ps)
     available = ps.on_hand - ps.reserved + (reservation.remaining if reservation else 0)
     request = StockRequest.objects.create(
         store=store, number=number_next(store=store, doc_type="PR"), part=part, quantity=qty,
@@ -44,6 +58,24 @@ def stock_request_create(*, actor, store, part: Part, quantity, document_type: s
     audit_record(actor=actor, action="parts.request", obj=request,
                  after={"part": part.pk, "quantity": qty, "document": ref.as_fields()})
     return request
+
+
+def _hand_over(store, part: Part, quantity: Decimal, ref: DocRef, reason: str = "") -> bool:
+    """Move the part's open reservation of the whole document (no line) to the line,
+    up to ``quantity``; the rest stays reserved for the document. False when there is
+    none."""
+    document = DocRef(ref.document_type, ref.document_id)
+    held = _open_reservation(store, part, document)
+    if held is None:
+        return False
+    moved, left = min(held.remaining, quantity), held.remaining
+    reservation_release(actor=None, store=store, part=part, reason=reason,
+                        **document.as_fields())
+    stock_reserve(actor=None, store=store, part=part, quantity=moved, **ref.as_fields())
+    if left > moved:
+        stock_reserve(actor=None, store=store, part=part, quantity=left - moved,
+                      **document.as_fields())
+    return True
 
 
 @transaction.atomic
@@ -62,7 +94,7 @@ def stock_request_issue(*, actor, request: StockRequest,
     part = request.part
     ref = DocRef(request.document_type, request.document_id, request.document_line_id)
     ps = lock_part_stores(store, [part.pk])[part.pk]
-    reservation = _open_reservation(store, part, ref)
+    reservation = _open_reservation(store, part, ref, ps)
     available = ps.on_hand - ps.reserved + (reservation.remaining if reservation else 0)
     qty = min(wanted, available)
     if qty <= 0:

@@ -2,6 +2,8 @@
 
 from .exports import EXPORT_FLOW, ExportStatus, StoreExport
 from .imports import ImportJob, ImportKind, ImportMode, ImportStatus
+from .kpis import KpiTarget
 
 __all__ = ["ImportJob", "ImportKind", "ImportMode", "ImportStatus"]
 __all__ += ["EXPORT_FLOW", "ExportStatus", "StoreExport"]
+__all__ += ["KpiTarget"]

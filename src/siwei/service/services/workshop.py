@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from siwei.core import clock
-from siwei.core.audit import audit_record
+from siwei.core.audit import audit_batch, audit_record
 from siwei.core.errors import DomainError
 from siwei.core.numbering import number_next
 from siwei.core.permissions import has_store_perm
@@ -44,6 +44,7 @@ from ..models import (
     ROStatus,
     TechnicianShift,
 )
+from .order_rules import remember_lines
 
 HUNDREDTH = Decimal("0.01")
 SECONDS_PER_HOUR = Decimal(3600)
@@ -101,11 +102,31 @@ def _lock_job(job: Job) -> Job:
     return Job.objects.select_for_update().get(pk=job.pk)
 
 
-def _lock_user(user_id: int | None) -> None:
-    """Serialise every clock-on of one technician (two tablets, two parallel starts)."""
-    if user_id is not None:
-        list(get_user_model().objects.select_for_update().filter(pk=user_id)
-             .values_list("pk", flat=True))
+def _lock_jobs(ro: RepairOrder, job: Job) -> Job:
+    """Lock every job of the locked order (one query, id order) and return ``job``'s
+    row among them; the jobs are kept on the order for its rendering afterwards."""
+    jobs = list(Job.objects.select_for_update().filter(repair_order=ro).order_by("id"))
+    for each in jobs:
+        each.repair_order = ro
+    found = next((each for each in jobs if each.pk == job.pk), None)
+    if found is None:
+        raise ValidationError({"job": [_("This job belongs to another repair order.")]})
+    remember_lines(ro, jobs, None)
+    return found
+
+
+def _jobs_of(ro: RepairOrder) -> list[Job]:
+    """The order's jobs as a service of this transaction left them (``_lock_jobs``)."""
+    cached = getattr(ro, "_prefetched_objects_cache", {}).get("jobs")
+    return list(cached) if cached is not None else list(ro.jobs.order_by("id"))
+
+
+def _lock_user(job: Job) -> None:
+    """Serialise every clock-on of one technician (two tablets, two parallel starts):
+    lock the user row of the job's technician (one query)."""
+    list(get_user_model().objects.select_for_update().filter(
+        pk__in=Job.objects.filter(pk=job.pk, technician__isnull=False)
+        .values("technician_id")).values_list("pk", flat=True))
 
 
 def _work_allowed(repair_order: RepairOrder, job: Job) -> None:
@@ -150,11 +171,16 @@ def _live_jobs(repair_order: RepairOrder):
     return repair_order.jobs.exclude(status=JobStatus.DECLINED).exclude(declined=True)
 
 
+def _live(jobs: list[Job]) -> list[Job]:
+    """``_live_jobs`` among jobs already loaded."""
+    return [job for job in jobs if job.status != JobStatus.DECLINED and not job.declined]
+
+
 def _complete_if_done(*, actor, ro: RepairOrder, now: dt.datetime) -> None:
     """SV-16: completed when every job to do is finished and self-checked."""
     if ro.status != ROStatus.IN_PROGRESS:
         return
-    jobs = list(_live_jobs(ro).values_list("status", "self_checked"))
+    jobs = [(job.status, job.self_checked) for job in _live(_jobs_of(ro))]
     if not jobs or any(s != JobStatus.FINISHED or not checked for s, checked in jobs):
         return
     before = ro.status
@@ -188,9 +214,7 @@ def job_assign(*, actor, job: Job, technician) -> Job:
     """The foreman gives a job to a technician of the store who is on shift today."""
     ro = _lock_ro(job.repair_order)
     _require(actor, ro.store, PERM_DISPATCH)
-    job = _lock_job(job)
-    if job.repair_order_id != ro.pk:  # pragma: no cover - defensive
-        raise ValidationError({"job": [_("This job belongs to another repair order.")]})
+    job = _lock_jobs(ro, job)
     status = JOB_FLOW.target(job.status, "assign")
     _work_allowed(ro, job)
     RO_FLOW.target(ro.status, "start")  # only orders that may be worked on
@@ -219,11 +243,12 @@ def _name(user) -> str:
 
 
 @transaction.atomic
+@audit_batch()
 def job_start(*, actor, job: Job) -> Job:
     """Clock on an assigned job; the first start moves the order to in progress."""
-    _lock_user(Job.objects.filter(pk=job.pk).values_list("technician_id", flat=True).first())
+    _lock_user(job)
     ro = _lock_ro(job.repair_order)
-    job = _lock_job(job)
+    job = _lock_jobs(ro, job)
     _may_clock(actor, job, ro.store)
     status = JOB_FLOW.target(job.status, "start")
     if job.technician_id is None:  # pragma: no cover - assigned jobs have one
@@ -244,7 +269,7 @@ def job_start(*, actor, job: Job) -> Job:
 def job_pause(*, actor, job: Job) -> Job:
     """Clock off for a while (break, waiting for parts)."""
     ro = _lock_ro(job.repair_order)
-    job = _lock_job(job)
+    job = _lock_jobs(ro, job)
     _may_clock(actor, job, ro.store)
     job.status = JOB_FLOW.target(job.status, "pause")
     _close_clocks(job, clock.now())
@@ -256,11 +281,12 @@ def job_pause(*, actor, job: Job) -> Job:
 
 
 @transaction.atomic
+@audit_batch()
 def job_resume(*, actor, job: Job) -> Job:
     """Clock on again after a pause (not while working on another job)."""
-    _lock_user(Job.objects.filter(pk=job.pk).values_list("technician_id", flat=True).first())
+    _lock_user(job)
     ro = _lock_ro(job.repair_order)
-    job = _lock_job(job)
+    job = _lock_jobs(ro, job)
     _may_clock(actor, job, ro.store)
     status = JOB_FLOW.target(job.status, "resume")
     _work_allowed(ro, job)
@@ -274,11 +300,12 @@ def job_resume(*, actor, job: Job) -> Job:
 
 
 @transaction.atomic
+@audit_batch()
 def job_finish(*, actor, job: Job, self_check_passed: bool = True, findings: str = "") -> Job:
     """Finish a job with the technician's self-check (level 1). A failed self-check keeps
     the job in progress (rework); the last finished job completes the order."""
     ro = _lock_ro(job.repair_order)
-    job = _lock_job(job)
+    job = _lock_jobs(ro, job)
     _may_clock(actor, job, ro.store)
     status = JOB_FLOW.target(job.status, "finish")
     now = clock.now()
@@ -396,6 +423,7 @@ def _rework(*, actor, ro: RepairOrder, job: Job | None) -> list[int]:
         each.save(update_fields=["status", "self_checked"])
     audit_record(actor=actor, action="ro.rework", obj=ro, before={"status": before},
                  after={"status": ro.status, "jobs": [j.pk for j in jobs]})
+    getattr(ro, "_prefetched_objects_cache", {}).pop("jobs", None)  # changed rows
     return [j.pk for j in jobs]
 
 
@@ -407,8 +435,9 @@ def _self_check(*, actor, ro: RepairOrder, job: Job | None, passed: bool, findin
         if len(waiting) != 1:
             raise ValidationError({"job": [_("Choose the job of this self-check.")]})
         job = waiting[0]
+        job.repair_order = ro
     else:
-        job = _lock_job(job)
+        job = _lock_jobs(ro, job)
     if job.status == JobStatus.IN_PROGRESS:
         job_finish(actor=actor, job=job, self_check_passed=passed, findings=findings)
         return Inspection.objects.filter(job=job, level=Inspection.Level.SELF).latest("id")
@@ -431,6 +460,7 @@ def _self_check(*, actor, ro: RepairOrder, job: Job | None, passed: bool, findin
 
 
 @transaction.atomic
+@audit_batch()
 def inspection_record(*, actor, repair_order: RepairOrder, level: int, passed: bool,
                       findings: str = "", checks: dict | None = None,
                       wear: dict | None = None, road_test: bool = False,
@@ -511,8 +541,9 @@ def _inspection_allowed(ro: RepairOrder, level: int) -> None:
         raise DomainError("invalid_transition",
                           _("This repair order is not waiting for an inspection (%(state)s).")
                           % {"state": ro.get_status_display()}, status=ro.status)
-    if any(status != JobStatus.FINISHED or not checked
-           for status, checked in _live_jobs(ro).values_list("status", "self_checked")):
+    jobs = list(ro.jobs.order_by("id"))
+    remember_lines(ro, jobs, None)
+    if any(job.status != JobStatus.FINISHED or not job.self_checked for job in _live(jobs)):
         raise DomainError("inspection_required",
                           _("Every job must be finished and self-checked first."),
                           status=ro.status)
