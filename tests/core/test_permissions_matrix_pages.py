@@ -40,6 +40,7 @@ from .permissions_matrix_support import (
     RO_READERS,
     SALES_ORDER_READERS,
     SERVICE_DESK,
+    SERVICE_MANAGER,
     SHOWROOM,
     SHOWROOM_READERS,
     STOCK_READERS,
@@ -72,6 +73,7 @@ PAGE_MATRIX: dict[str, frozenset[str]] = {
     "service:ro-reception": SERVICE_DESK,
     "service:workshop-board": DISPATCH,
     "service:workshop-my-jobs": TECHNICIAN,
+    "service:settings": SERVICE_MANAGER,  # rates, labour operations, the store's rules
     "service:warranty-claims": WARRANTY_READERS,
     "parts:stock": STOCK_READERS,  # the parts catalogue and stock lookup
     "parts:queue": REQUESTERS,

@@ -3,11 +3,11 @@ store's settings) and ``insurance-renewals/`` (list, record)."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
+from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
-from siwei.core.api.base import SiweiAPIMixin, StoreScopedViewSet
+from siwei.core.api.base import StoreScopedViewSet, StoreSettingsViewSet
 from siwei.core.api.mixins import StoreScopedPrimaryKeyField
 from siwei.crm.models import Vehicle
 
@@ -41,33 +41,23 @@ class CareSettingsInput(serializers.Serializer):
     marketing_cap = serializers.CharField(required=False)
 
 
-class CareSettingsViewSet(SiweiAPIMixin, viewsets.GenericViewSet):
+@extend_schema_view(change=extend_schema(request=CareSettingsInput,
+                                         responses=CareSettingsSerializer))
+class CareSettingsViewSet(StoreSettingsViewSet):
     """The care settings of the store of the request (``X-Store``): GET reads them, PATCH
     changes some (400 naming the field for a value out of range)."""
 
     serializer_class = CareSettingsSerializer
+    input_serializer_class = CareSettingsInput
     queryset = CareSettings.objects.all()
     required_permissions = {"list": "care.view_caresettings",
                             "change": "care.change_caresettings"}
 
-    @classmethod
-    def as_view(cls, actions=None, **initkwargs):
-        # A single resource: the collection URL also takes PATCH.
-        if actions and actions.get("get") == "list":
-            actions = {**actions, "patch": "change"}
-        return super().as_view(actions, **initkwargs)
+    def read(self, store):
+        return care_settings(store)
 
-    def list(self, request):
-        return Response(self.get_serializer(care_settings(request.store)).data)
-
-    @extend_schema(request=CareSettingsInput, responses=CareSettingsSerializer)
-    def change(self, request):
-        """Change some of the settings (PATCH on the collection URL)."""
-        data = CareSettingsInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        row = care_settings_update(actor=request.user, store=request.store,
-                                   **data.validated_data)
-        return Response(self.get_serializer(row).data)
+    def write(self, *, actor, store, **fields):
+        return care_settings_update(actor=actor, store=store, **fields)
 
 
 class InsuranceRenewalSerializer(serializers.ModelSerializer):

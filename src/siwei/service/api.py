@@ -5,6 +5,7 @@ from . import (
     api_equipment,
     api_orders,
     api_resources,
+    api_settings,
     api_warranty,
     api_workshop,
 )
@@ -12,5 +13,5 @@ from . import (
 
 def register(router) -> None:
     for module in (api_appointments, api_orders, api_warranty, api_equipment, api_resources,
-                   api_workshop):
+                   api_workshop, api_settings):
         module.register(router)

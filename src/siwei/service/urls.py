@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("siwei.service.urls_workshop")),
     path("", include("siwei.service.urls_warranty")),
     path("", include("siwei.service.urls_kpis")),
+    path("", include("siwei.service.urls_settings")),
 ]

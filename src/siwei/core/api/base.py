@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from rest_framework import permissions, viewsets
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
+from rest_framework.response import Response
 
 from ..permissions import has_store_perm
 from ..scoping import resolve_store
@@ -53,3 +54,34 @@ class StoreScopedViewSet(SiweiAPIMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         return super().get_queryset().for_user(self.request.user)
+
+
+class StoreSettingsViewSet(SiweiAPIMixin, viewsets.GenericViewSet):
+    """One resource per store, its settings: GET on the collection URL reads those of the
+    ``X-Store`` store, PATCH there changes some of them (400 naming a field out of range).
+    A subclass names ``input_serializer_class`` and implements ``read`` and ``write`` (a
+    service call); its schema comes from ``extend_schema_view(change=...)``."""
+
+    input_serializer_class = None
+
+    @classmethod
+    def as_view(cls, actions=None, **initkwargs):
+        # A single resource: the collection URL also takes PATCH.
+        if actions and actions.get("get") == "list":
+            actions = {**actions, "patch": "change"}
+        return super().as_view(actions, **initkwargs)
+
+    def read(self, store):
+        raise NotImplementedError
+
+    def write(self, *, actor, store, **fields):
+        raise NotImplementedError
+
+    def list(self, request):
+        return Response(self.get_serializer(self.read(request.store)).data)
+
+    def change(self, request):
+        data = self.input_serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = self.write(actor=request.user, store=request.store, **data.validated_data)
+        return Response(self.get_serializer(row).data)
