@@ -3,7 +3,7 @@ store's settings) and ``insurance-renewals/`` (list, record)."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
@@ -41,8 +41,6 @@ class CareSettingsInput(serializers.Serializer):
     marketing_cap = serializers.CharField(required=False)
 
 
-@extend_schema_view(change=extend_schema(request=CareSettingsInput,
-                                         responses=CareSettingsSerializer))
 class CareSettingsViewSet(StoreSettingsViewSet):
     """The care settings of the store of the request (``X-Store``): GET reads them, PATCH
     changes some (400 naming the field for a value out of range)."""
@@ -58,6 +56,11 @@ class CareSettingsViewSet(StoreSettingsViewSet):
 
     def write(self, *, actor, store, **fields):
         return care_settings_update(actor=actor, store=store, **fields)
+
+    @extend_schema(request=CareSettingsInput, responses=CareSettingsSerializer)
+    def change(self, request):
+        """Change some of them (PATCH on the collection URL)."""
+        return super().change(request)
 
 
 class InsuranceRenewalSerializer(serializers.ModelSerializer):

@@ -12,7 +12,6 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
     extend_schema_serializer,
-    extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
@@ -193,8 +192,6 @@ class ServiceSettingsInput(serializers.Serializer):
     follow_up_days = serializers.CharField(required=False)
 
 
-@extend_schema_view(change=extend_schema(request=ServiceSettingsInput,
-                                         responses=ServiceSettingsSerializer))
 class ServiceSettingsViewSet(StoreSettingsViewSet):
     """The service rules of the store of the request (``X-Store``): GET reads them (the
     defaults when the store never changed them), PATCH changes some (400 naming the field
@@ -211,6 +208,11 @@ class ServiceSettingsViewSet(StoreSettingsViewSet):
 
     def write(self, *, actor, store, **fields):
         return settings_services.service_settings_update(actor=actor, store=store, **fields)
+
+    @extend_schema(request=ServiceSettingsInput, responses=ServiceSettingsSerializer)
+    def change(self, request):
+        """Change some of them (PATCH on the collection URL)."""
+        return super().change(request)
 
 
 def register(router) -> None:
