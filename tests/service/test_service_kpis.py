@@ -238,6 +238,9 @@ def test_service_kpis_page_stores_side_by_side_for_a_group_role(client, staff, s
     html = client.get(reverse("service:kpis"), {"start": "2026-11-01",
                                                "end": "2026-11-22"}).content.decode()
     assert 'data-store="BJ01"' in html and 'data-store="SH01"' in html and "60.0%" in html
+    download = client.get(reverse("service:kpis"), {"start": "2026-11-01", "end": "2026-11-22",
+                                                   "format": "xlsx"})
+    assert "store=all" in download["Location"] and "from=2026-11-01" in download["Location"]
     html = client.get(reverse("service:kpis"), {"start": "2026-11-01", "end": "2026-11-22",
                                                "store": "SH01"}).content.decode()
     assert 'data-store="SH01"' in html and 'data-store="BJ01"' not in html

@@ -271,11 +271,13 @@ def _cell(value):
 
 def download_redirect(key: str, *, store, start: dt.date, end: dt.date):
     """The department pages' "Excel" button: the report catalogue's download of the same
-    report, store and period (one download path for every report)."""
+    report, store (``None``: the stores side by side) and period (one download path for
+    every report)."""
     from django.shortcuts import redirect
     from django.urls import reverse
     from django.utils.http import urlencode
 
     query = urlencode({"from": start.isoformat(), "to": end.isoformat(),
-                       "store": store.code, "format": "xlsx"})
+                       "store": store.code if store is not None else "all",
+                       "format": "xlsx"})
     return redirect(f"{reverse('reports:report', args=[key])}?{query}")

@@ -6,8 +6,7 @@ keep their details (linked from here)."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils.http import urlencode
 
 from siwei.core.permissions import has_store_perm
@@ -67,9 +66,5 @@ def service_kpis(request: HttpRequest) -> HttpResponse:
 
 def _download(stores: list, period) -> HttpResponse:
     """The Excel download is the report catalogue's: one store, or the stores side by side."""
-    if len(stores) == 1:
-        return download_redirect("service-kpis", store=stores[0], start=period.start,
-                                 end=period.end)
-    query = urlencode({"from": period.start, "to": period.end, "store": "all",
-                       "format": "xlsx"})
-    return redirect(f"{reverse('reports:report', args=['service-kpis'])}?{query}")
+    return download_redirect("service-kpis", store=stores[0] if len(stores) == 1 else None,
+                             start=period.start, end=period.end)

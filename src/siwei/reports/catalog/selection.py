@@ -100,5 +100,5 @@ def download_name(selection: Selection) -> str:
     return f"{selection.definition.key}-{where}-{selection.start:%Y%m%d}-{selection.end:%Y%m%d}"
 
 
-def sheets(selection: Selection, result: reporting.ReportResult) -> list:
+def sheets(result: reporting.ReportResult) -> list:
     return [reporting.table_sheet(table) for table in result.tables]

@@ -35,7 +35,7 @@ def export_report(request, selection, result) -> HttpResponse:
                  object_type="report", object_id=selection.definition.key,
                  note=f"{selection.start:%Y-%m-%d}…{selection.end:%Y-%m-%d} "
                       f"{selection.store.code if selection.store else ALL_STORES}")
-    return xlsx_response(download_name(selection), sheets(selection, result))
+    return xlsx_response(download_name(selection), sheets(result))
 
 
 @login_required
