@@ -9,14 +9,7 @@ from decimal import Decimal
 
 from django.db.models import (
     DecimalField,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Subquery,
-    Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
@@ -25,7 +18,8 @@ from siwei.core.api.base import StoreScopedViewSet
 from siwei.core.api.mixins import StoreScopedPrimaryKeyField
 from siwei.crm.models import Customer
 
-from .models import CreditAccount, DebtorKind, Receivable
+from .models import CreditAccount
+from .selectors_receivables import accounts_with_use
 from .services.receivables import credit_account_set
 
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -50,17 +44,6 @@ class CreditAccountInput(serializers.Serializer):
     terms_days = serializers.IntegerField(min_value=0, max_value=365, default=30)
     active = serializers.BooleanField(default=True)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-
-
-def accounts_with_use(queryset):
-    """Each account with the open amount its customer owes on credit, in one query."""
-    owed = (Receivable.objects.filter(customer=OuterRef("customer"),
-                                      debtor_kind=DebtorKind.CREDIT_CUSTOMER)
-            .order_by().values("customer").annotate(total=Sum("open_amount")).values("total"))
-    return queryset.annotate(
-        used=Coalesce(Subquery(owed, output_field=_MONEY), Value(Decimal("0.00")),
-                      output_field=_MONEY),
-        available=ExpressionWrapper(F("credit_limit") - F("used"), output_field=_MONEY))
 
 
 class CreditAccountViewSet(mixins.ListModelMixin, StoreScopedViewSet):

@@ -7,12 +7,23 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from siwei.core.fields import ZERO
 
-from .models import DebtorKind, ReceiptMatch, Receivable, ReceivableReceipt
+from .models import CreditAccount, DebtorKind, ReceiptMatch, Receivable, ReceivableReceipt
 
 # Aging buckets by days past the due date; an item not yet due counts as 0–30.
 BUCKETS = ("d0_30", "d31_60", "d61_90", "d90_plus")
@@ -102,3 +113,16 @@ def receipts_of(receivable: Receivable) -> QuerySet[ReceivableReceipt]:
     return (ReceivableReceipt.objects.filter(matches__receivable=receivable)
             .annotate(matched=Sum("matches__amount", filter=Q(matches__receivable=receivable)))
             .order_by("-received_on", "-id"))
+
+
+def accounts_with_use(queryset: QuerySet[CreditAccount]) -> QuerySet[CreditAccount]:
+    """Each account with the open amount its customer owes on credit (``used``) and what
+    is left of its limit (``available``), in one query."""
+    money_field = DecimalField(max_digits=14, decimal_places=2)
+    owed = (Receivable.objects.filter(customer=OuterRef("customer"),
+                                      debtor_kind=DebtorKind.CREDIT_CUSTOMER)
+            .order_by().values("customer").annotate(total=Sum("open_amount")).values("total"))
+    return queryset.annotate(
+        used=Coalesce(Subquery(owed, output_field=money_field), Value(Decimal("0.00")),
+                      output_field=money_field),
+        available=ExpressionWrapper(F("credit_limit") - F("used"), output_field=money_field))

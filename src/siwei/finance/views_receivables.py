@@ -27,7 +27,6 @@ from .forms_receivables import ChargeForm, CreditAccountForm, ItemReceiptForm, R
 from .models import CreditAccount, DebtorKind, Receivable
 from .services.receivables import (
     credit_account_set,
-    credit_used,
     receivable_charge_to_account,
     receivable_receipt_record,
     receivables_sync,
@@ -162,10 +161,10 @@ def credit_accounts(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Credit account saved."))
                 return redirect("finance:credit-accounts")
-    accounts = [(a, credit_used(a.customer)) for a in CreditAccount.objects.for_store(store)
-                .select_related("customer")]
+    accounts = selectors.accounts_with_use(
+        CreditAccount.objects.for_store(store).select_related("customer"))
     return render(request, "finance/receivables/credit.html", {
-        "accounts": [(a, used, a.credit_limit - used) for a, used in accounts],
+        "accounts": [(a, a.used, a.available) for a in accounts],
         "form": form, "charge_form": ChargeForm() if can_charge else None})
 
 
