@@ -75,6 +75,14 @@ CHECKS = [
         SELECT count(*) FROM service_repairorder r JOIN crm_vehicle v ON v.id = r.vehicle_id
         JOIN crm_customer c ON c.id = r.customer_id
         WHERE v.store_id <> r.store_id OR c.store_id <> r.store_id"""),
+    ("a technician has at most one job in progress, and it is clocked (SV-10)", """
+        SELECT count(*) FROM (
+            SELECT j.technician_id FROM service_job j WHERE j.status = 'in_progress'
+            GROUP BY j.technician_id HAVING count(*) > 1
+            UNION ALL
+            SELECT j.id FROM service_job j WHERE j.status = 'in_progress' AND NOT EXISTS (
+                SELECT 1 FROM service_jobclock c WHERE c.job_id = j.id AND c."end" IS NULL)
+        ) bad"""),
     ("orphans: lines without order, moves without lot, vehicles without owner", """
         SELECT (SELECT count(*) FROM service_job j LEFT JOIN service_repairorder r
                   ON r.id = j.repair_order_id WHERE r.id IS NULL)

@@ -17,6 +17,7 @@ class Reply:
     seconds: float
     queries: int | None
     body: bytes
+    request: str = ""  # "POST /api/v1/repair-orders/{id}/sign/"
 
     def json(self):
         return json.loads(self.body)
@@ -56,7 +57,9 @@ class Client:
             name, _sep, rest = header.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0]
         queries = response.headers.get("X-SQL-Queries")
-        return Reply(response.status, seconds, int(queries) if queries else None, content)
+        endpoint = re.sub(r"/\d+/", "/{id}/", path.split("?", 1)[0])
+        return Reply(response.status, seconds, int(queries) if queries else None, content,
+                     f"{method} {endpoint}")
 
     def get(self, path: str) -> Reply:
         return self.request("GET", path)

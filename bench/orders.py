@@ -51,10 +51,15 @@ def write_orders(h: StoreHistory) -> list[Batch]:
     for op in h.m.operations:
         by_category.setdefault(op[3], []).append(op)
     general = by_category[""]
+    # The same number of orders every day on average (a store's steady workload), each for
+    # a vehicle the store already knew on that day.
+    known = sorted(h.vehicle_rows, key=lambda v: v["created"])
+    created = [v["created"] for v in known]
+    first_day = max(0, created[0] + 1)
     plan = []
     for _ in range(h.scale.ros_per_store):
-        v = h.vehicle_rows[rng.randrange(len(h.vehicle_rows))]
-        day = rng.randint(max(0, v["created"] + 1), h.last_day)
+        day = rng.randint(first_day, h.last_day)
+        v = known[rng.randrange(bisect.bisect_left(created, day))]
         minute = rng.randint(510, 1050)
         if day == h.last_day and minute > h.now_minute - 5:
             # Today's orders (the workshop board) arrived before now, even at night.
@@ -62,6 +67,9 @@ def write_orders(h: StoreHistory) -> list[Batch]:
         plan.append((day, minute, v))
     plan.sort(key=lambda p: (p[0], p[1]))
     h.stock.opening(c.at(-1, 480), c.date(-1))
+    # SV-10: a technician works on one job at a time; today at most half of them are busy,
+    # so the benchmark's lifecycles find technicians free to start a job.
+    busy: set[int] = set()
     for day, minute, v in plan:
         ro = h.ids.next("service_repairorder")
         number = h.number("RO", day)
@@ -93,6 +101,11 @@ def write_orders(h: StoreHistory) -> list[Batch]:
             tech = h.techs[rng.randrange(len(h.techs))]
             job_status = "finished" if finished else "pending" if status == "cancelled" else \
                 "assigned" if status == "open" else rng.choice(("in_progress", "finished"))
+            if job_status == "in_progress" and (tech in busy
+                                                or len(busy) >= len(h.techs) // 2):
+                job_status = "assigned"
+            if job_status == "in_progress":
+                busy.add(tech)
             job = h.ids.next("service_job")
             actual = op_hours * rng.randint(80, 120) // 100 if job_status == "finished" else 0
             jobs.add(job, payer, False, None, "", "", False, False, name, hours(op_hours),

@@ -210,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         workers = Workers(server.pid)
         ctx = Context(url, port)
         only = set(args.only.split(",")) if args.only else None
+        scenarios.warm_up(ctx)
         for key, scenario in SCENARIOS:
             if only and key not in only:
                 continue

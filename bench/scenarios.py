@@ -26,11 +26,13 @@ class Result:
     sql_times: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     rss_mb: float = 0.0
+    by_request: list[tuple[str, int]] = field(default_factory=list)
 
     def record(self, reply: Reply, expect=(200,)) -> Reply:
         self.times.append(reply.seconds)
         if reply.queries is not None:
             self.queries.append(reply.queries)
+            self.by_request.append((reply.request, reply.queries))
         if reply.status not in expect:
             self.errors.append(f"{reply.status}: {reply.body[:200]!r}")
         return reply
@@ -67,6 +69,23 @@ def sql_twin(result: Result, cursor, key: str, params: dict, n: int) -> None:
         cursor.execute(SQL_TWINS[key], params)
         cursor.fetchall()
         result.sql_times.append(time.perf_counter() - started)
+
+
+def warm_up(ctx, per_path: int = 4) -> None:
+    """Untimed requests to each page and endpoint first, so that both workers have loaded
+    their code and compiled their templates before anything is measured (a worker's first
+    request imports the views, builds the URL resolver and reads the templates)."""
+    ctx.cursor.execute("SELECT id FROM crm_customer WHERE store_id = %s ORDER BY id LIMIT 1",
+                       [ctx.store["id"]])
+    customer = ctx.cursor.fetchone()[0]
+    paths = [(ctx.api("service_advisor"), "/api/v1/customers/?q=1234"),
+             (ctx.page("service_advisor"), f"/crm/customers/{customer}/"),
+             (ctx.page("foreman"), "/service/workshop/board/"),
+             (ctx.page("service_manager"), f"/service/kpis/?store={ctx.store['code']}"),
+             (ctx.page("parts_manager"), "/parts/analysis/")]
+    for client, path in paths:
+        for _ in range(per_path):
+            client.get(path)
 
 
 def search(ctx, n: int) -> list[Result]:

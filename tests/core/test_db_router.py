@@ -185,3 +185,19 @@ def test_reports_of_the_catalogue_read_from_the_replica(replica):
                   end=dt.date(2026, 11, 30))
     assert seen == [["REPLICA"]]
     assert _codes() == ["PRIMARY"]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("", "-c jit=off"), ("?options=-c%20jit%3Don", "-c jit=on")])
+def test_postgres_connections_run_without_jit_unless_the_url_says_otherwise(query, expected):
+    """The report queries lose more to JIT compilation than it saves (docs/operations.md);
+    a URL that sets its own options keeps them, on the primary and the replica alike."""
+    env = {**os.environ, "SECRET_KEY": "x" * 50, "DEBUG": "",
+           "DATABASE_URL": "postgres://app:pw@primary.example:5432/siwei" + query,
+           "DATABASE_REPLICA_URL": "postgres://report:pw@replica.example:5432/siwei" + query}
+    script = ("import json, siwei.config.settings as s; print(json.dumps("
+              "[s.DATABASES[a]['OPTIONS'].get('options') for a in ('default', 'replica')]))")
+    output = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
+        [sys.executable, "-c", script], env=env, check=True, capture_output=True, text=True
+    ).stdout
+    assert json.loads(output) == [expected, expected]

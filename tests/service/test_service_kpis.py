@@ -189,6 +189,21 @@ def test_service_kpis_stores_side_by_side_and_total(kpi_orders, sh_order, store_
     assert total["effective_labour_rate"] == Decimal("280.00")  # 2520 / 9
 
 
+def test_service_kpis_queries_do_not_grow_with_the_stores(kpi_orders, sh_order, store_bj,
+                                                         store_sh):
+    """quality.md (Speed): the KPIs of all stores are set-based — two stores cost the same
+    queries as one (a query per store would show here)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for stores in ([store_bj], [store_bj, store_sh]):
+        with CaptureQueriesContext(connection) as queries:
+            service_kpis(stores=stores, period=NOVEMBER)
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
+
+
 def test_service_kpis_monthly_trend(kpi_orders, store_bj, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         trend = monthly_trend(stores=[store_bj], months=3, end=dt.date(2026, 11, 22))

@@ -165,6 +165,28 @@ def test_workshop_kpis_per_technician(crew, store_bj, car, operations, shifts, c
     assert {r["clocked"] for r in later["rows"]} == {Decimal("0.00")}
 
 
+def test_workshop_totals_of_several_stores_match_each_stores_kpis(
+        crew, store_bj, store_sh, car, operations, shifts, clock, django_assert_num_queries):
+    """The service KPIs read every store's workshop totals at once; each equals the total
+    of that store's workshop KPIs."""
+    from siwei.service.selectors_workshop import workshop_totals
+
+    ro = open_ro(crew, store_bj, car, operations)
+    oil, _brakes = jobs_of(ro)
+    job_assign(actor=crew.foreman, job=oil, technician=crew.tech1)
+    job_start(actor=crew.tech1, job=oil)
+    clock.advance(minutes=45)
+    job_finish(actor=crew.tech1, job=oil)
+    period = Period(DAY, DAY)
+    with django_assert_num_queries(3):
+        totals = workshop_totals(stores=[store_bj, store_sh], period=period)
+    assert totals[store_bj.pk] == workshop_kpis(store=store_bj, period=period)["total"]
+    assert (totals[store_bj.pk]["sold"], totals[store_bj.pk]["clocked"]) == (
+        Decimal("0.50"), Decimal("0.75"))
+    assert totals[store_sh.pk]["clocked"] == Decimal("0.00")
+    assert totals[store_sh.pk]["on_shift"] == Decimal("0.00")
+
+
 def test_workshop_kpi_page_and_excel(client, crew, store_bj, car, operations, shifts, clock):
     ro = open_ro(crew, store_bj, car, operations, jobs=("oil",))
     job = jobs_of(ro)[0]

@@ -136,7 +136,16 @@ def _database() -> dict:
             "timeout": 30,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
+    else:
+        _postgres_options(config)
     return config
+
+
+def _postgres_options(config: dict) -> None:
+    """PostgreSQL's JIT compiler spends hundreds of milliseconds compiling the report
+    queries, more than it saves on them: it is off for the application's connections
+    unless the URL sets ``?options=...`` itself (docs/operations.md)."""
+    config.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 
 def _replica_database() -> dict | None:
@@ -146,6 +155,7 @@ def _replica_database() -> dict | None:
     if not url:
         return None
     config = dj_database_url.parse(url, conn_max_age=60)
+    _postgres_options(config)
     config["TEST"] = {"MIRROR": "default"}
     return config
 

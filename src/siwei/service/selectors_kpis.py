@@ -63,7 +63,7 @@ from .models import (
     TechnicianShift,
     WarrantyClaim,
 )
-from .selectors_workshop import Period, _duration_hours, rate, ratio, workshop_kpis
+from .selectors_workshop import Period, _duration_hours, rate, ratio, workshop_totals
 
 A = AppointmentStatus
 CENT = Decimal("0.01")
@@ -186,11 +186,9 @@ def _store_extras(*, stores, period: Period, rows: dict, now: dt.datetime) -> No
                                              day__lte=period.end)
               .order_by().values("store").annotate(n=Count("technician", distinct=True))):
         rows[r["store"]]["technicians"] = r["n"]
-    for store in stores:
-        row = rows[store.pk]
-        total = workshop_kpis(store=store, period=period, now=now)["total"]
-        row.update(clocked=total["clocked"], on_shift=total["on_shift"],
-                   finished_sold=total["sold"])
+    for store_id, total in workshop_totals(stores=stores, period=period, now=now).items():
+        rows[store_id].update(clocked=total["clocked"], on_shift=total["on_shift"],
+                                finished_sold=total["sold"])
     claims = WarrantyClaim.objects.filter(store_id__in=store_ids)
     for r in (claims.filter(period.between("decided_at")).order_by().values("store")
               .annotate(approved=Count("id", filter=Q(status__in=[ClaimStatus.APPROVED,

@@ -488,40 +488,68 @@ def _duration_hours(value) -> Decimal:
     return round_hours(Decimal(value) / Decimal(3_600_000_000))  # microseconds (SQLite)
 
 
+def technician_hours(*, stores, period: Period, now: dt.datetime | None = None
+                     ) -> dict[tuple[int, int], tuple[Decimal, Decimal, Decimal]]:
+    """(store id, technician id) -> hours sold on the jobs finished in the period, hours
+    clocked and hours on shift: three queries whatever the number of stores."""
+    now = now or clock.now()
+    store_ids = [s.pk for s in stores]
+    last_end = JobClock.objects.filter(job=OuterRef("pk")).order_by("-end").values("end")[:1]
+    # Only jobs with a clock ending in the period can have finished in it (an index range
+    # instead of every finished job of the stores).
+    ended = JobClock.objects.filter(period.between("end")).values("job_id")
+    sold = {
+        (store, tech): Decimal(hours or 0) for store, tech, hours in
+        Job.objects.filter(repair_order__store_id__in=store_ids, status=JobStatus.FINISHED,
+                           technician__isnull=False, pk__in=ended)
+        .annotate(finished_at=Subquery(last_end)).filter(period.between("finished_at"))
+        .order_by().values("repair_order__store", "technician").annotate(h=Sum("hours"))
+        .values_list("repair_order__store", "technician", "h")}
+    clocked = {
+        (store, tech): _duration_hours(value) for store, tech, value in
+        JobClock.objects.filter(job__repair_order__store_id__in=store_ids)
+        .filter(period.between("start"))
+        .order_by().values("job__repair_order__store", "technician")
+        .annotate(d=_clocked_duration(now))
+        .values_list("job__repair_order__store", "technician", "d")}
+    on_shift: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for shift in TechnicianShift.objects.filter(
+            store_id__in=store_ids, day__gte=period.start, day__lte=period.end).only(
+            "store_id", "technician_id", "day", "start", "end"):
+        on_shift[(shift.store_id, shift.technician_id)] += ShiftWindow.of(shift).hours
+    return {key: (sold.get(key, Decimal(0)), clocked.get(key, ZERO_HOURS),
+                  on_shift.get(key, Decimal(0)))
+            for key in set(sold) | set(clocked) | set(on_shift)}
+
+
+def workshop_totals(*, stores, period: Period, now: dt.datetime | None = None
+                    ) -> dict[int, dict]:
+    """Store id -> the workshop's total row (as ``workshop_kpis(...)["total"]``) for every
+    store given, in three queries."""
+    per_store: dict[int, list[dict]] = {s.pk: [] for s in stores}
+    for (store, _tech), hours in technician_hours(stores=stores, period=period,
+                                                  now=now).items():
+        per_store[store].append(_kpi_row(None, "", *hours))
+    return {store: _total_row(rows) for store, rows in per_store.items()}
+
+
 def workshop_kpis(*, store, period: Period, now: dt.datetime | None = None) -> dict:
     """Per technician and in total: hours sold, hours clocked, hours on shift,
     productivity (clocked / on shift) and efficiency (sold / clocked)."""
-    now = now or clock.now()
-    last_end = JobClock.objects.filter(job=OuterRef("pk")).order_by("-end").values("end")[:1]
-    sold = dict(
-        Job.objects.filter(repair_order__store=store, status=JobStatus.FINISHED,
-                           technician__isnull=False)
-        .annotate(finished_at=Subquery(last_end)).filter(period.between("finished_at"))
-        .order_by().values("technician").annotate(h=Sum("hours"))
-        .values_list("technician", "h"))
-    clocked = {
-        tech: _duration_hours(value) for tech, value in
-        JobClock.objects.filter(job__repair_order__store=store).filter(period.between("start"))
-        .order_by().values("technician").annotate(d=_clocked_duration(now))
-        .values_list("technician", "d")}
-    on_shift: dict[int, Decimal] = defaultdict(Decimal)
-    for shift in TechnicianShift.objects.for_store(store).filter(
-            day__gte=period.start, day__lte=period.end).only(
-            "technician_id", "day", "start", "end"):
-        on_shift[shift.technician_id] += ShiftWindow.of(shift).hours
-    ids = set(sold) | set(clocked) | set(on_shift)
-    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=ids)
+    hours = {tech: figures for (_store, tech), figures in
+             technician_hours(stores=[store], period=period, now=now).items()}
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=hours)
              .select_related("employee")}
-    rows = []
-    for pk in ids:
-        rows.append(_kpi_row(users.get(pk), person_name(users.get(pk)),
-                             Decimal(sold.get(pk) or 0), clocked.get(pk, ZERO_HOURS),
-                             on_shift.get(pk, Decimal(0))))
+    rows = [_kpi_row(users.get(pk), person_name(users.get(pk)), *figures)
+            for pk, figures in hours.items()]
     rows.sort(key=lambda r: (r["name"], r["technician"].pk if r["technician"] else 0))
-    total = _kpi_row(None, "", sum((r["sold"] for r in rows), Decimal(0)),
-                     sum((r["clocked"] for r in rows), Decimal(0)),
-                     sum((r["on_shift"] for r in rows), Decimal(0)))
-    return {"period": period, "rows": rows, "total": total}
+    return {"period": period, "rows": rows, "total": _total_row(rows)}
+
+
+def _total_row(rows: list[dict]) -> dict:
+    return _kpi_row(None, "", sum((r["sold"] for r in rows), Decimal(0)),
+                    sum((r["clocked"] for r in rows), Decimal(0)),
+                    sum((r["on_shift"] for r in rows), Decimal(0)))
 
 
 def _kpi_row(user, name: str, sold: Decimal, clocked: Decimal, on_shift: Decimal) -> dict:

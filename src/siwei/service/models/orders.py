@@ -142,6 +142,9 @@ class RepairOrder(StoreOwnedModel):
             models.Index(fields=["store", "received_at"], name="service_ro_store_received"),
             models.Index(fields=["store", "promised_at"], name="service_ro_store_promised"),
             models.Index(fields=["store", "vehicle"], name="service_ro_store_vehicle"),
+            # The service KPIs count the orders settled and released in a period.
+            models.Index(fields=["store", "settled_at"], name="service_ro_store_settled"),
+            models.Index(fields=["store", "released_at"], name="service_ro_store_released"),
         ]
 
     def __str__(self) -> str:
@@ -228,6 +231,8 @@ class JobClock(models.Model):
     class Meta:
         ordering = ["start"]
         default_permissions = ()
+        # The workshop KPIs find the jobs finished in a period by their last clock's end.
+        indexes = [models.Index(fields=["end"], name="service_jobclock_end")]
 
     def __str__(self) -> str:
         return f"{self.job_id} {self.start:%H:%M}"
@@ -285,6 +290,8 @@ class Inspection(models.Model):
         verbose_name_plural = _("inspections")
         ordering = ["repair_order", "at", "id"]
         default_permissions = ("view",)
+        # First-time-pass rates count the final inspections of a period.
+        indexes = [models.Index(fields=["level", "at"], name="service_insp_level_at")]
 
     def __str__(self) -> str:
         return f"{self.repair_order_id} L{self.level} {'✓' if self.passed else '✗'}"
