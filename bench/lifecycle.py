@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from zoneinfo import ZoneInfo
 
 from .client import Client
-from .scenarios import Result
+from .scenarios import Result, in_threads
 
 TZ = ZoneInfo("Asia/Shanghai")
 MAX_QUERIES = 15  # quality.md: each request of the lifecycle
@@ -106,13 +105,7 @@ def lifecycles(ctx, n: int) -> list[Result]:
             except Exception as exc:  # a broken client is an error of the run
                 result.errors.append(f"lifecycle {index} stopped: {exc!r}")
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    result.wall = time.perf_counter() - started
+    in_threads(result, 2, worker)
     result.units = len(done)
     over = {}
     for request, queries in result.by_request:

@@ -63,6 +63,18 @@ def timed(result: Result, fn, n: int) -> None:
     result.wall += time.perf_counter() - started
 
 
+def in_threads(result: Result, count: int, target) -> None:
+    """Runs ``target(i)`` for i in 0 … count - 1 in as many threads at once, and records the
+    wall time until the last one ends."""
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    result.wall = time.perf_counter() - started
+
+
 def sql_twin(result: Result, cursor, key: str, params: dict, n: int) -> None:
     for _ in range(n):
         started = time.perf_counter()
@@ -177,7 +189,7 @@ def concurrent_issue(ctx, n: int) -> list[Result]:
     lock = threading.Lock()
     outcomes: dict[int, int] = {}
 
-    def worker():
+    def worker(_index: int):
         client = Client(ctx.port, token=clerk_token, store=ctx.store["code"])
         while True:
             with lock:
@@ -190,13 +202,7 @@ def concurrent_issue(ctx, n: int) -> list[Result]:
                 result.record(reply, expect=(200, 409))
                 outcomes[reply.status] = outcomes.get(reply.status, 0) + 1
 
-    threads = [threading.Thread(target=worker) for _ in range(20)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    result.wall = time.perf_counter() - started
+    in_threads(result, 20, worker)
     result.units = outcomes.get(200, 0)
     ctx.cursor.execute(SQL_TWINS["ledger_of_part"], {"store": ctx.store["id"], "part": part})
     negative, mismatched, on_hand = ctx.cursor.fetchone()

@@ -163,3 +163,15 @@ def test_period_from_request_defaults_orders_and_ignores_bad_dates(clock, rf):
         dt.date(2026, 10, 1), dt.date(2026, 10, 31))
     assert period_from_request(rf.get("/?from=yesterday&to=2026-11-05")) == (
         dt.date(2026, 11, 1), dt.date(2026, 11, 5))
+
+
+def test_month_of_reads_every_form_the_database_answers_with():
+    """The month of a grouped row: an aware time counts in Shanghai (31 Oct 17:00 UTC is
+    already November there), a naive one as it is, SQLite's ISO text and a date alike."""
+    from siwei.core.periods import month_of
+
+    november = dt.date(2026, 11, 1)
+    assert month_of(dt.datetime(2026, 10, 31, 17, 0, tzinfo=ZoneInfo("UTC"))) == november
+    assert month_of(dt.datetime(2026, 11, 30, 23, 0)) == november
+    assert month_of("2026-11-15 00:00:00") == november
+    assert month_of(dt.date(2026, 11, 30)) == november

@@ -8,8 +8,9 @@ from collections.abc import Iterable
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from siwei.core.periods import month_of
 
 from .models import Feedback, FeedbackCategory, FeedbackKind
 
@@ -31,14 +32,6 @@ def _figures(records: int, kind_suggested: int, kind_correct: int, category_sugg
     }
 
 
-def _month(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.date().replace(day=1)
-    return value.replace(day=1)
-
-
 def classification_accuracy(*, store=None, stores: Iterable | None = None, start: dt.date,
                             end: dt.date) -> dict:
     """How often the suggested type and category were the staff's final choice, for the
@@ -55,7 +48,7 @@ def classification_accuracy(*, store=None, stores: Iterable | None = None, start
     months: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     confusion: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
-        figures = months[_month(row["month"])]
+        figures = months[month_of(row["month"])]
         n = row["n"]
         figures[0] += n
         figures[1] += n if row["suggested_kind"] else 0

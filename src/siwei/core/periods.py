@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from . import clock
 
 
@@ -20,3 +22,16 @@ def period_from_request(request) -> tuple[dt.date, dt.date]:
     except ValueError:
         end = today
     return (start, end) if start <= end else (end, start)
+
+
+def month_of(value) -> dt.date:
+    """The first day of the month of a value read back from the database (a ``TruncMonth``
+    or a date or time column): an aware time counts in the local time zone; SQLite may
+    answer with an ISO string."""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.date().replace(day=1)
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10]).replace(day=1)
+    return value.replace(day=1)

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from siwei.core.clock import add_months
 from siwei.core.fields import ZERO, money
+from siwei.core.periods import month_of
 
 from .models import MonthlyOverhead
 
@@ -49,15 +50,6 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
     return since, until
-
-
-def _month_of(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date().replace(day=1) if timezone.is_aware(value) \
-            else value.date().replace(day=1)
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value[:10]).replace(day=1)
-    return value.replace(day=1)
 
 
 def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -99,11 +91,11 @@ def _sales(store, since, until) -> dict[dt.date, dict]:
     gifts: dict[dt.date, Decimal] = defaultdict(lambda: ZERO)
     result: dict[dt.date, dict] = defaultdict(dict)
     for row in lines:
-        month = _month_of(row["month"])
+        month = month_of(row["month"])
         gifts[month] = Decimal(row["gift_cost"] or 0)
         result[month]["accessories"] = _line(row["sold"] or 0, row["sold_cost"] or 0)
     for row in orders:
-        month = _month_of(row["month"])
+        month = month_of(row["month"])
         result[month]["new_vehicles"] = _line(Decimal(row["price"] or 0) + (row["fee"] or 0),
                                               Decimal(row["cost"] or 0) + gifts[month])
         result[month]["insurance"] = _line(row["insurance"] or 0)
@@ -128,12 +120,12 @@ def _service(store, since, until) -> dict[dt.date, dict]:
             .annotate(month=TruncMonth("repair_order__settled_at", tzinfo=tz)).order_by()
             .values("month").annotate(revenue=Sum(net, output_field=_AMOUNT)))
     for row in jobs:
-        result[_month_of(row["month"])]["labour"] = _line(row["revenue"] or 0)
+        result[month_of(row["month"])]["labour"] = _line(row["revenue"] or 0)
     parts = (PartLine.objects.filter(settled).exclude(declined=True)
              .annotate(month=TruncMonth("repair_order__settled_at", tzinfo=tz)).order_by()
              .values("month").annotate(revenue=Sum(net, output_field=_AMOUNT)))
-    revenue = {_month_of(row["month"]): row["revenue"] or 0 for row in parts}
-    ro_months = {str(pk): _month_of(at) for pk, at in RepairOrder.objects.for_store(store)
+    revenue = {month_of(row["month"]): row["revenue"] or 0 for row in parts}
+    ro_months = {str(pk): month_of(at) for pk, at in RepairOrder.objects.for_store(store)
                  .filter(status__in=SETTLED, settled_at__gte=since, settled_at__lt=until)
                  .values_list("pk", "settled_at")}
     cost: dict[dt.date, Decimal] = defaultdict(lambda: ZERO)

@@ -3,30 +3,22 @@ printout as ``application/pdf`` (FN-8), with the document's permission in ``X-St
 
 from __future__ import annotations
 
-import json
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import renderers, viewsets
 
 from siwei.core.api.base import SiweiAPIMixin
+from siwei.core.api.renderers import FileRenderer
 
 from .printing.registry import DOCUMENTS
 from .views_printing import pdf_response, print_request
 
 
-class PDFRenderer(renderers.BaseRenderer):
+class PDFRenderer(FileRenderer):
     """Lets clients ask for ``Accept: application/pdf``; errors still come as JSON."""
 
     media_type = "application/pdf"
     format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, bytes):
-            return data
-        return json.dumps(data, ensure_ascii=False, default=str).encode()
 
 
 class PrintViewSet(SiweiAPIMixin, viewsets.ViewSet):

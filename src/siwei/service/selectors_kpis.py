@@ -48,6 +48,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from siwei.core import clock
+from siwei.core.periods import month_of
 
 from .models import (
     Appointment,
@@ -89,17 +90,8 @@ def _key(by: str, field: str, store_path: str = "store"):
     return TruncMonth(field, tzinfo=_tz())
 
 
-def _month(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date().replace(day=1) if timezone.is_aware(value) \
-            else value.date().replace(day=1)
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value[:10]).replace(day=1)
-    return value.replace(day=1)
-
-
 def _norm(by: str, value):
-    return value if by == "store" else _month(value)
+    return value if by == "store" else month_of(value)
 
 
 def _raw() -> dict[str, Any]:

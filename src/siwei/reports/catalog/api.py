@@ -4,8 +4,6 @@ reports open in the ``X-Store`` store; ``GET reports/<key>/?from=&to=&store=`` r
 
 from __future__ import annotations
 
-import json
-
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -16,24 +14,18 @@ from rest_framework.response import Response
 
 from siwei.core import reporting
 from siwei.core.api.base import SiweiAPIMixin
+from siwei.core.api.renderers import FileRenderer
 from siwei.core.exports import XLSX_CONTENT_TYPE
 
 from .selection import ALL_STORES, SelectionError, compute, select
 from .views import export_report
 
 
-class XLSXRenderer(renderers.BaseRenderer):
+class XLSXRenderer(FileRenderer):
     """Lets clients ask for ``?format=xlsx``; errors still come as JSON."""
 
     media_type = XLSX_CONTENT_TYPE
     format = "xlsx"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, bytes):
-            return data
-        return json.dumps(data, ensure_ascii=False, default=str).encode()
 
 
 _COLUMN = inline_serializer("ReportColumn", {
