@@ -44,10 +44,22 @@ def parts_stock(stocked_part, store_bj, group):
 
 
 def _counted(queries) -> int:
-    """Queries of the request, without the savepoints that only exist because the test
-    runs inside a transaction."""
-    return sum(1 for q in queries.captured_queries
-               if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT")))
+    """The statements of the request as production sends them. The test runs inside a
+    transaction, so the request's own transaction shows as a savepoint: it stands for
+    BEGIN and COMMIT, which the benchmark's count leaves out too. Savepoints nested in it
+    are real statements in production as well, and count."""
+    depth = counted = 0
+    for query in queries.captured_queries:
+        sql = query["sql"]
+        if sql.startswith("SAVEPOINT"):
+            depth += 1
+            counted += depth > 1
+        elif sql.startswith(("RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
+            counted += depth > 1
+            depth -= 1
+        else:
+            counted += 1
+    return counted
 
 
 def _post(client, url, data=None, limit=MAX_QUERIES, counts=None):
@@ -112,10 +124,12 @@ def lifecycle(crew, car, operations, parts_stock, api, clock) -> list[tuple[str,
     return counts
 
 
-# Queries per request. Three of every request are the core's: the token with the user
-# and staff profile, the user's stores, and their permissions in the store (one query
-# each). Issuing parts is a fixed number of queries however many lines (one per table);
-# clocking on locks the technician, the order and its jobs. Lower these when the code
+# Queries per request, savepoints nested in the request's transaction included. Three of
+# every request are the core's: the token with the user and staff profile, the user's
+# stores, and their permissions in the store (one query each). The services of an action
+# run without savepoints of their own (``all_or_nothing``). Issuing parts is a fixed
+# number of queries however many lines (one per table); clocking on locks the technician,
+# the order and its jobs. Lower these when the code
 # gets leaner; never raise them silently (quality.md: at most 15 per request).
 BUDGET = {"repair-orders": 14, "jobs": 12, "parts": 14, "sign": 9, "approve-contract": 9,
           "issue-parts": 15, "assign": 13, "start-job": 14, "finish-job": 14, "inspect": 12,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .audit import audit_record
@@ -14,6 +13,7 @@ from .errors import DomainError
 from .models import DealerGroup, Employee, Role, StaffAssignment, Store, StoreRolePermission
 from .permissions import forget_cached_permissions, has_store_perm
 from .scoping import forget_cached_stores
+from .transactions import service_transaction
 
 
 def _require(actor, store: Store, perm: str) -> None:
@@ -28,7 +28,7 @@ def _role(code: str) -> Role:
         raise DomainError("unknown_role", _("There is no role %s.") % code) from None
 
 
-@transaction.atomic
+@service_transaction
 def store_create(
     *, actor, group: DealerGroup, code: str, name: str, brand: str, **details
 ) -> Store:
@@ -40,7 +40,7 @@ def store_create(
     return store
 
 
-@transaction.atomic
+@service_transaction
 def employee_create(
     *,
     actor,
@@ -72,7 +72,7 @@ def employee_create(
     return employee
 
 
-@transaction.atomic
+@service_transaction
 def employee_assign_role(
     *, actor, employee: Employee, store: Store | None, role_code: str
 ) -> StaffAssignment:
@@ -98,7 +98,7 @@ def employee_assign_role(
     return assignment
 
 
-@transaction.atomic
+@service_transaction
 def employee_remove_role(*, actor, employee: Employee, store: Store, role_code: str) -> None:
     role = _role(role_code)
     _require(actor, store, "core.manage_staff")
@@ -123,7 +123,7 @@ def _is_group_admin(actor, employee: Employee) -> bool:
     )
 
 
-@transaction.atomic
+@service_transaction
 def role_permission_adjust(
     *, actor, store: Store, role: Role, permission: Permission, granted: bool | None
 ) -> None:

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -20,6 +19,7 @@ from rest_framework.response import Response
 
 from siwei.core.api.base import StoreScopedViewSet
 from siwei.core.api.mixins import GroupScopedPrimaryKeyField, StoreScopedPrimaryKeyField
+from siwei.core.transactions import all_or_nothing
 from siwei.crm.models import Customer, Vehicle
 
 from .models import (
@@ -263,8 +263,9 @@ class RepairOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def _locked_order(self) -> Iterator[RepairOrder]:
         """The order of the URL in the request's store, found and locked with one query
         in a transaction spanning the block; the service called with it uses that lock
-        (``orders.holding``) instead of reading the row again."""
-        with transaction.atomic():
+        (``orders.holding``) instead of reading the row again. The action succeeds or
+        fails as a whole (``all_or_nothing``: its services need no savepoints)."""
+        with all_or_nothing():
             ro = get_object_or_404(ro_services.locking(self.get_queryset()),
                                    pk=self.kwargs["pk"])
             self.check_object_permissions(self.request, ro)
@@ -294,11 +295,12 @@ class RepairOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        ro = ro_services.repair_order_open(
-            actor=request.user, store=request.store, customer=data.pop("customer"),
-            vehicle=data.pop("vehicle"), category=data.pop("category"),
-            mileage=data.pop("mileage"), promised_at=data.pop("promised_at"),
-            complaints=data.pop("complaints", []), **data)
+        with all_or_nothing():
+            ro = ro_services.repair_order_open(
+                actor=request.user, store=request.store, customer=data.pop("customer"),
+                vehicle=data.pop("vehicle"), category=data.pop("category"),
+                mileage=data.pop("mileage"), promised_at=data.pop("promised_at"),
+                complaints=data.pop("complaints", []), **data)
         return self._respond(ro, status=201)
 
     @staticmethod
@@ -388,7 +390,8 @@ class RepairOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         from .services.workshop import job_start
 
         job = self._job_to_clock(self._input(ROJobRefInput, request)["job"])
-        job = job_start(actor=request.user, job=job)
+        with all_or_nothing():
+            job = job_start(actor=request.user, job=job)
         return self._respond(job.repair_order)
 
     @extend_schema(request=ROJobRefInput, responses=RepairOrderSerializer)
@@ -409,7 +412,8 @@ class RepairOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         from .services.workshop import job_resume
 
         job = self._job_to_clock(self._input(ROJobRefInput, request)["job"])
-        job = job_resume(actor=request.user, job=job)
+        with all_or_nothing():
+            job = job_resume(actor=request.user, job=job)
         return self._respond(job.repair_order)
 
     @extend_schema(request=ROFinishInput, responses=RepairOrderSerializer)

@@ -8,7 +8,6 @@ import string
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import OuterRef
 from django.utils.translation import gettext as _
 
@@ -17,6 +16,7 @@ from siwei.core.audit import audit_record
 from siwei.core.enums import Transitions
 from siwei.core.errors import DomainError
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 from siwei.core.validators import normalize_mobile
 
 from ..models import (
@@ -57,7 +57,7 @@ def _clean_name(name: str) -> str:
     return name[:100]
 
 
-@transaction.atomic
+@service_transaction
 def segment_create(*, actor, store, name: str, filters: dict[str, Any]) -> Segment:
     from ..forms_campaigns import clean_filters
 
@@ -70,7 +70,7 @@ def segment_create(*, actor, store, name: str, filters: dict[str, Any]) -> Segme
     return segment
 
 
-@transaction.atomic
+@service_transaction
 def segment_update(*, actor, segment: Segment, name: str | None = None,
                    filters: dict[str, Any] | None = None) -> Segment:
     from ..forms_campaigns import clean_filters
@@ -87,7 +87,7 @@ def segment_update(*, actor, segment: Segment, name: str | None = None,
     return segment
 
 
-@transaction.atomic
+@service_transaction
 def segment_delete(*, actor, segment: Segment) -> None:
     """A segment a campaign used stays (the campaign's results refer to it): 409
     ``segment_in_use``."""
@@ -150,7 +150,7 @@ def _clean_campaign(store, *, segment, channel: str, send_at) -> None:
         raise ValidationError({"send_at": [_("Enter a date and time.")]})
 
 
-@transaction.atomic
+@service_transaction
 def campaign_create(*, actor, store, name: str, segment: Segment, template: str,
                     send_at: dt.datetime, channel: str = MessageChannel.SMS) -> Campaign:
     """A draft campaign; ``campaign_schedule`` then sends it at ``send_at``."""
@@ -165,7 +165,7 @@ def campaign_create(*, actor, store, name: str, segment: Segment, template: str,
     return campaign
 
 
-@transaction.atomic
+@service_transaction
 def campaign_update(*, actor, campaign: Campaign, **fields: Any) -> Campaign:
     """Change a draft's name, segment, template, channel or send time."""
     _check(actor, campaign.store, "care.change_campaign")
@@ -200,13 +200,13 @@ def _transition(actor, campaign: Campaign, action: str) -> Campaign:
     return locked
 
 
-@transaction.atomic
+@service_transaction
 def campaign_schedule(*, actor, campaign: Campaign) -> Campaign:
     """Draft → scheduled: the scheduler sends it once ``send_at`` has come."""
     return _transition(actor, campaign, "schedule")
 
 
-@transaction.atomic
+@service_transaction
 def campaign_cancel(*, actor, campaign: Campaign) -> Campaign:
     """A draft or scheduled campaign is cancelled; a sent one cannot be (409)."""
     return _transition(actor, campaign, "cancel")
@@ -224,7 +224,7 @@ def campaigns_send_due(*, now: dt.datetime | None = None) -> int:
     return sum(_campaign_send(pk, now) for pk in due)
 
 
-@transaction.atomic
+@service_transaction
 def _campaign_send(pk: int, now: dt.datetime) -> int:
     from ..selectors_campaigns import _count, segment_recipients
 

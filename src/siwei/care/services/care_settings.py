@@ -7,11 +7,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from siwei.core.audit import audit_record
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 
 from ..models import CareSettings, care_settings
 
@@ -118,7 +118,7 @@ def _snapshot(row: CareSettings) -> dict[str, Any]:
     return {name: getattr(row, name) for name in FIELDS}
 
 
-@transaction.atomic
+@service_transaction
 def care_settings_update(*, actor, store, **data: Any) -> CareSettings:
     """Change some of the store's care settings; a value out of range is refused naming
     its field (ValidationError), unknown fields are a TypeError."""

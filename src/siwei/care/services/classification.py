@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from siwei.core.audit import audit_record
 from siwei.core.models import DealerGroup
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 
 from .. import classification
 from ..models import ClassifierTerm, Feedback
@@ -24,7 +25,7 @@ from ..models import ClassifierTerm, Feedback
 VERSION_LABEL = "version"
 
 
-@transaction.atomic
+@service_transaction
 def classifier_train(*, group: DealerGroup) -> dict:
     """Learn the group's keyword weights from all its feedback records and replace the
     previous ones (CR-8). Returns the training statistics: records used, records per

@@ -23,6 +23,7 @@ from siwei.core.numbering import number_next
 from siwei.core.permissions import has_store_perm
 from siwei.core.roles import ROLE_LABELS
 from siwei.core.scoping import user_store_ids
+from siwei.core.transactions import service_transaction
 
 from ..models import (
     ActionKind,
@@ -121,7 +122,7 @@ def _check_related(store, values: dict) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
+@service_transaction
 def feedback_create(*, actor, store, channel: str, subject: str, content: str,
                     kind: str = "", category: str = "", customer=None,
                     received_at: dt.datetime | None = None, **fields) -> Feedback:
@@ -207,20 +208,20 @@ def _move(*, actor, feedback: Feedback, action: str, note: str = "",
     return _sync(feedback, locked)
 
 
-@transaction.atomic
+@service_transaction
 def feedback_acknowledge(*, actor, feedback: Feedback, note: str = "") -> Feedback:
     """The customer has been told we are on it (CR-7: within 24 hours of receipt)."""
     return _move(actor=actor, feedback=feedback, action="acknowledge", note=(note or "").strip(),
                  acknowledged_at=clock.now())
 
 
-@transaction.atomic
+@service_transaction
 def feedback_start(*, actor, feedback: Feedback, note: str = "") -> Feedback:
     """Work on the complaint has started."""
     return _move(actor=actor, feedback=feedback, action="start", note=(note or "").strip())
 
 
-@transaction.atomic
+@service_transaction
 def feedback_resolve(*, actor, feedback: Feedback, solution: str,
                      compensation: Decimal | str | int | None = None) -> Feedback:
     """The solution given to the customer, with any compensation (CR-7: within 48 hours of
@@ -240,7 +241,7 @@ def feedback_resolve(*, actor, feedback: Feedback, solution: str,
                  acknowledged_at=lambda f: f.acknowledged_at or now)
 
 
-@transaction.atomic
+@service_transaction
 def feedback_close(*, actor, feedback: Feedback, note: str = "") -> Feedback:
     """The customer confirmed being satisfied. Feedback that is not a complaint may be
     closed from any open state, without a resolution."""
@@ -252,7 +253,7 @@ def feedback_close(*, actor, feedback: Feedback, note: str = "") -> Feedback:
                  note=(note or "").strip(), closed_at=clock.now())
 
 
-@transaction.atomic
+@service_transaction
 def feedback_close_attempt(*, actor, feedback: Feedback, note: str) -> Feedback:
     """A documented attempt to reach the customer for confirmation; the third closes the
     complaint (CR-7)."""
@@ -269,7 +270,7 @@ def feedback_close_attempt(*, actor, feedback: Feedback, note: str) -> Feedback:
                  close_attempts=attempts)
 
 
-@transaction.atomic
+@service_transaction
 def feedback_reopen(*, actor, feedback: Feedback, reason: str) -> Feedback:
     """The customer is not satisfied: work again, with a new resolve deadline counted from
     now (CR-7)."""
@@ -288,7 +289,7 @@ def feedback_reopen(*, actor, feedback: Feedback, reason: str) -> Feedback:
                  resolved_at=None, closed_at=None, close_attempts=0)
 
 
-@transaction.atomic
+@service_transaction
 def feedback_update(*, actor, feedback: Feedback, **data: Any) -> Feedback:
     """Staff's corrections: owner, the confirmed type and category (CR-8: the suggestion
     stays as the classifier said), severity, department, related records, root cause.
@@ -406,7 +407,7 @@ def _require_analyst(actor, store) -> None:
         raise PermissionDenied(_("Only a manager decides corrective actions."))
 
 
-@transaction.atomic
+@service_transaction
 def feedback_action_add(*, actor, feedback: Feedback, kind: str, description: str, owner,
                         due_date: dt.date) -> FeedbackAction:
     """A corrective or preventive action decided by the manager: who does what by when."""
@@ -434,7 +435,7 @@ def feedback_action_add(*, actor, feedback: Feedback, kind: str, description: st
     return action
 
 
-@transaction.atomic
+@service_transaction
 def feedback_action_done(*, actor, action: FeedbackAction) -> FeedbackAction:
     """The corrective or preventive action is done."""
     locked = FeedbackAction.objects.select_for_update().select_related(

@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from siwei.core.clock import add_months
 from siwei.core.enums import Transitions
 from siwei.core.errors import DomainError
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import savepoints_wanted, service_transaction
 
 from ..models import (
     Answer,
@@ -58,7 +59,7 @@ def _role_user(store, role_code: str):
     return assignment.employee.user if assignment else None
 
 
-@transaction.atomic
+@service_transaction
 def followups_after_delivery(*, order, vehicle, delivered_at: dt.datetime) -> list[FollowUp]:
     """CR-2: thanks within 24 h, the sales manager's call within 24 h, the consultant's call
     within 7 days, a contact every 2 months in the first year, birthday and anniversary.
@@ -99,11 +100,26 @@ def followup_schedule(*, store, kind: str, customer, due_at: dt.datetime, source
                       assignee_role: str = "",
                       channel: str = FollowUpChannel.PHONE) -> tuple[FollowUp, bool]:
     """Schedule one follow-up task (CR-1); the same kind, source and due time twice creates
-    nothing twice. Returns the task and whether it is new."""
-    return FollowUp.objects.get_or_create(
-        kind=kind, source_type=source_type, source_id=source_id, due_at=due_at,
-        defaults={"store": store, "customer": customer, "vehicle": vehicle,
-                  "assignee": assignee, "assignee_role": assignee_role, "channel": channel})
+    nothing twice. Returns the task and whether it is new.
+
+    As ``get_or_create``, but the insert has a savepoint (to recover from a parallel
+    insert of the same task) only where one is wanted: inside ``all_or_nothing()`` (a
+    repair order's release) a parallel insert fails the whole action instead."""
+    same = {"kind": kind, "source_type": source_type, "source_id": source_id,
+            "due_at": due_at}
+    task = FollowUp.objects.filter(**same).first()
+    if task is not None:
+        return task, False
+    recoverable = savepoints_wanted()
+    try:
+        with transaction.atomic(savepoint=recoverable):
+            return FollowUp.objects.create(
+                store=store, customer=customer, vehicle=vehicle, assignee=assignee,
+                assignee_role=assignee_role, channel=channel, **same), True
+    except IntegrityError:
+        if not recoverable:
+            raise
+        return FollowUp.objects.get(**same), False
 
 
 def _same_time(at: dt.datetime, day: dt.date) -> dt.datetime:
@@ -227,7 +243,7 @@ def _open_complaint(*, actor, task: FollowUp, source, rated: dict[str, Any], csi
         subject=subject, content=content, customer=task.customer, **fields)
 
 
-@transaction.atomic
+@service_transaction
 def followup_complete(*, actor, follow_up: FollowUp, result: str,
                       scores: dict[int | str, Any] | None = None, complaint_text: str = "",
                       appointment=None, survey_declined: bool = False) -> FollowUp:
@@ -302,7 +318,7 @@ def _next_try(now: dt.datetime, due_at: dt.datetime) -> dt.datetime:
     return max(tomorrow, due_at)
 
 
-@transaction.atomic
+@service_transaction
 def followup_unreachable(*, actor, follow_up: FollowUp, note: str = "") -> FollowUp:
     """The customer did not answer (CR-1). The task stays pending and is due again at 09:00
     the next day; tries must be on different days (409 ``same_day_retry``); the third
@@ -332,7 +348,7 @@ def followup_unreachable(*, actor, follow_up: FollowUp, note: str = "") -> Follo
     return _sync(follow_up, task)
 
 
-@transaction.atomic
+@service_transaction
 def followup_cancel(*, actor, follow_up: FollowUp, reason: str) -> FollowUp:
     """Cancel a pending task (it is no longer needed); the reason is kept as its result."""
     task = _locked(follow_up)
@@ -350,7 +366,7 @@ def followup_cancel(*, actor, follow_up: FollowUp, reason: str) -> FollowUp:
     return _sync(follow_up, task)
 
 
-@transaction.atomic
+@service_transaction
 def followup_reassign(*, actor, follow_up: FollowUp, assignee=None,
                       assignee_role: str = "") -> FollowUp:
     """A supervisor (``care.supervise_followup``) gives a pending task to a person of the

@@ -6,18 +6,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from siwei.core import clock
 from siwei.core.audit import audit_record
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 from siwei.crm.models import Vehicle
 
 from ..models import FollowUp, FollowUpKind, FollowUpStatus, InsuranceRenewal
 
 
-@transaction.atomic
+@service_transaction
 def insurance_renewal_record(*, actor, vehicle: Vehicle, company: str, new_expiry: dt.date,
                              through_us: bool) -> InsuranceRenewal:
     """Record that ``vehicle``'s insurance was renewed until ``new_expiry`` with

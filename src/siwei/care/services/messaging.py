@@ -11,6 +11,7 @@ import re
 from django.db import IntegrityError, transaction
 
 from siwei.core import clock
+from siwei.core.transactions import service_transaction
 from siwei.core.validators import normalize_mobile
 
 from ..messaging import Backend, DeliveryError, get_backend
@@ -58,7 +59,7 @@ def skip_reason_for(*, customer, channel: str, to: str, is_marketing: bool,
     return SkipReason.NONE
 
 
-@transaction.atomic
+@service_transaction
 def message_queue(*, store, customer, channel: str, body: str, follow_up=None, campaign=None,
                   is_marketing: bool = False, to: str = "") -> Message:
     """Queue one message for delivery, or record it as skipped with the reason (no mobile,
@@ -163,7 +164,7 @@ def _sender_mobile(sender: str) -> str:
     return digits if len(digits) == 11 else mobile
 
 
-@transaction.atomic
+@service_transaction
 def message_inbound_receive(*, channel: str, sender: str, body: str,
                             store=None) -> InboundMessage:
     """Record a reply. The customer is found by mobile (in ``store`` if given, else in

@@ -18,12 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings as django_settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from siwei.core import clock
+from siwei.core.transactions import service_transaction
 from siwei.crm.models import Customer, CustomerCategory, Lead, LeadStatus, Vehicle
 
 from ..models import CareSettings, FollowUp, FollowUpChannel, FollowUpKind, care_settings
@@ -344,7 +344,7 @@ RULES = (_maintenance_due, _first_maintenance, _insurance_expiry, _warranty_endi
          _birthday, _purchase_anniversary, _churn_winback, _lost_lead_revisit)
 
 
-@transaction.atomic
+@service_transaction
 def reminders_create(*, store, today: dt.date | None = None) -> dict[str, int]:
     """CR-5: create the reminder tasks (and SMS, with consent) of ``today`` for ``store``;
     returns how many tasks of each kind are new. Running it again creates nothing twice."""

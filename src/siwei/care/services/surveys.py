@@ -19,8 +19,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
+
+from siwei.core.transactions import service_transaction
 
 from ..models import AnswerType, FollowUpKind, Measure, Question, Questionnaire
 
@@ -67,7 +68,7 @@ DEFAULTS = [
 ]
 
 
-@transaction.atomic
+@service_transaction
 def questionnaires_ensure_defaults(*, group) -> list[Questionnaire]:
     """The group's sales and service questionnaires (CR-4), created on first use. Running
     it again changes nothing (a questionnaire the group edited is left as it is)."""

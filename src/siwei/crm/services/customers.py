@@ -7,7 +7,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import (
     Case,
     Count,
@@ -29,6 +28,7 @@ from siwei.core.errors import DomainError
 from siwei.core.models import Store
 from siwei.core.permissions import has_store_perm
 from siwei.core.pinyin import full_pinyin, initials
+from siwei.core.transactions import service_transaction
 from siwei.core.validators import (
     resident_id_birthday,
     resident_id_gender,
@@ -94,7 +94,7 @@ def _duplicate_of(*, group_id: int, mobile: str, exclude_id: int | None = None):
     return found.order_by("id").first()
 
 
-@transaction.atomic
+@service_transaction
 def customer_create(*, actor, store: Store, allow_no_mobile: bool = False,
                     **data: Any) -> Customer:
     """Create a customer in ``store``. A person with the mobile of an existing person of the
@@ -130,7 +130,7 @@ def customer_create(*, actor, store: Store, allow_no_mobile: bool = False,
     return customer
 
 
-@transaction.atomic
+@service_transaction
 def customer_update(*, actor, customer: Customer, **data: Any) -> Customer:
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
@@ -160,7 +160,7 @@ def customer_update(*, actor, customer: Customer, **data: Any) -> Customer:
     return customer
 
 
-@transaction.atomic
+@service_transaction
 def customer_set_consent(*, actor, customer: Customer, channel: str, given: bool) -> Customer:
     """Record or withdraw marketing consent for one channel, with the date."""
     if channel not in CONSENT_CHANNELS:
@@ -174,7 +174,7 @@ def customer_set_consent(*, actor, customer: Customer, channel: str, given: bool
     return customer
 
 
-@transaction.atomic
+@service_transaction
 def customer_set_vip(*, actor, customer: Customer, vip: bool, reason: str) -> Customer:
     """A manager marks a customer VIP (or takes it back), always with a reason (CS-4)."""
     if not has_store_perm(actor, customer.store, "crm.set_vip"):
@@ -189,7 +189,7 @@ def customer_set_vip(*, actor, customer: Customer, vip: bool, reason: str) -> Cu
     return customer
 
 
-@transaction.atomic
+@service_transaction
 def customer_merge(*, actor, keep: Customer, duplicate: Customer) -> Customer:
     """Move everything of ``duplicate`` to ``keep`` and mark the duplicate merged (CS-1)."""
     if not has_store_perm(actor, keep.store, "crm.merge_customer"):
@@ -292,7 +292,7 @@ def customer_category_refresh(*, customer: Customer) -> str:
     return customer.category
 
 
-@transaction.atomic
+@service_transaction
 def customer_categories_recompute(*, store: Store) -> int:
     """The nightly recomputation for a store; returns how many customers changed."""
     changed = _recompute(Customer.objects.filter(store=store, merged_into__isnull=True))

@@ -25,7 +25,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -33,6 +32,7 @@ from siwei.core import clock
 from siwei.core.audit import audit_record
 from siwei.core.errors import DomainError
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 
 from ..models import (
     Activity,
@@ -163,7 +163,7 @@ def _clear_care(customer: Customer) -> dict[str, int]:
     return {"messages_stopped": stopped, "follow_ups_cancelled": cancelled}
 
 
-@transaction.atomic
+@service_transaction
 def customer_erase(*, actor, customer: Customer, reason: str) -> Customer:
     """Anonymise the customer at their request, keeping the financial records (see the
     module's docstring). Needs ``crm.erase_customer`` in the customer's store and a

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from siwei.core import clock
@@ -15,6 +14,7 @@ from siwei.core.enums import Transitions
 from siwei.core.errors import DomainError
 from siwei.core.models import Store
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 
 from ..models import (
     DEFAULT_FOLLOW_UP_DAYS,
@@ -64,7 +64,7 @@ def _can_handle(actor, lead: Lead) -> None:
         raise PermissionDenied(_("This lead belongs to another consultant."))
 
 
-@transaction.atomic
+@service_transaction
 def lead_create(*, actor, store: Store, customer: Customer, source: str, grade: str,
                 consultant=None, referrer: Customer | None = None, models=(),
                 note: str = "") -> Lead:
@@ -98,7 +98,7 @@ def lead_create(*, actor, store: Store, customer: Customer, source: str, grade: 
     return lead
 
 
-@transaction.atomic
+@service_transaction
 def lead_log_activity(*, actor, lead: Lead, type: str, content: str = "",
                       outcome: str = "", next_step: str = "", grade: str | None = None,
                       at: dt.datetime | None = None) -> Activity:
@@ -127,7 +127,7 @@ def lead_log_activity(*, actor, lead: Lead, type: str, content: str = "",
     return activity
 
 
-@transaction.atomic
+@service_transaction
 def lead_set_grade(*, actor, lead: Lead, grade: str) -> Lead:
     """Change the grade without a contact (e.g. O when the deposit is paid)."""
     _check_grade(grade)
@@ -144,7 +144,7 @@ def lead_set_grade(*, actor, lead: Lead, grade: str) -> Lead:
     return lead
 
 
-@transaction.atomic
+@service_transaction
 def lead_request_loss(*, actor, lead: Lead, reason: str, detail: str = "") -> Lead:
     """The consultant asks to close the lead as lost; a sales manager decides (CS-8)."""
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
@@ -180,17 +180,17 @@ def _decide_loss(*, actor, lead: Lead, action: str) -> Lead:
     return lead
 
 
-@transaction.atomic
+@service_transaction
 def lead_approve_loss(*, actor, lead: Lead) -> Lead:
     return _decide_loss(actor=actor, lead=lead, action="approve_loss")
 
 
-@transaction.atomic
+@service_transaction
 def lead_reject_loss(*, actor, lead: Lead) -> Lead:
     return _decide_loss(actor=actor, lead=lead, action="reject_loss")
 
 
-@transaction.atomic
+@service_transaction
 def lead_mark_won(*, actor, lead: Lead) -> Lead:
     """The lead bought from us (called when the car is delivered)."""
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
@@ -202,7 +202,7 @@ def lead_mark_won(*, actor, lead: Lead) -> Lead:
     return lead
 
 
-@transaction.atomic
+@service_transaction
 def showroom_visit_log(*, actor, store: Store, kind: str, time_in: dt.datetime | None = None,
                        party_size: int = 1, first_visit: bool = True, consultant=None,
                        visitor_name: str = "", visitor_mobile: str = "",
@@ -232,7 +232,7 @@ def showroom_visit_log(*, actor, store: Store, kind: str, time_in: dt.datetime |
     return visit
 
 
-@transaction.atomic
+@service_transaction
 def showroom_visit_checkout(*, actor, visit: ShowroomVisit,
                             at: dt.datetime | None = None) -> ShowroomVisit:
     at = at or clock.now()

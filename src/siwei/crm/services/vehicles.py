@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from siwei.core import clock
@@ -14,6 +13,7 @@ from siwei.core.audit import audit_record, snapshot
 from siwei.core.errors import DomainError
 from siwei.core.models import Store
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 from siwei.core.validators import decode_vin, validate_plate, validate_vin
 
 from ..models import Customer, OdometerReading, OdometerSource, Vehicle, VehicleOwnership
@@ -43,7 +43,7 @@ def warranty_dates(vehicle: Vehicle, start: dt.date) -> None:
     vehicle.warranty_km = vehicle.model.warranty_km if vehicle.model else 60000
 
 
-@transaction.atomic
+@service_transaction
 def vehicle_create(*, actor, store: Store, vin: str, owner: Customer | None = None,
                    **data: Any) -> Vehicle:
     """Register a vehicle. The VIN is validated (check digit) and decoded: brand and model
@@ -79,7 +79,7 @@ def vehicle_create(*, actor, store: Store, vin: str, owner: Customer | None = No
     return vehicle
 
 
-@transaction.atomic
+@service_transaction
 def vehicle_update(*, actor, vehicle: Vehicle, **data: Any) -> Vehicle:
     unknown = set(data) - set(VEHICLE_FIELDS)
     if unknown:
@@ -97,7 +97,7 @@ def vehicle_update(*, actor, vehicle: Vehicle, **data: Any) -> Vehicle:
     return vehicle
 
 
-@transaction.atomic
+@service_transaction
 def vehicle_change_owner(*, actor, vehicle: Vehicle, owner: Customer,
                          on: dt.date | None = None) -> Vehicle:
     """A new owner from ``on``: the previous ownership ends the day before."""
@@ -119,7 +119,7 @@ def vehicle_change_owner(*, actor, vehicle: Vehicle, owner: Customer,
     return vehicle
 
 
-@transaction.atomic
+@service_transaction
 def odometer_record(*, actor, store: Store, vehicle: Vehicle, km: int, source: str,
                     rollback_reason: str = "") -> OdometerReading:
     """Record a reading. One lower than the last is refused (``odometer_rollback``) unless a

@@ -17,6 +17,7 @@ from siwei.core.errors import DomainError
 from siwei.core.fields import ZERO, money
 from siwei.core.models import Store
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 
 from ..models import (
     DailyClose,
@@ -72,7 +73,7 @@ def day_totals(*, store: Store, cashier, day: dt.date) -> dict:
             "total": money(sum(per_method.values(), ZERO))}
 
 
-@transaction.atomic
+@service_transaction
 def daily_close(*, actor, store: Store, cashier, day: dt.date, counted_cash,
                 reason: str = "") -> DailyClose:
     """FN-2: close ``cashier``'s ``day`` in ``store``. Totals per method come from the
@@ -123,7 +124,7 @@ def daily_close(*, actor, store: Store, cashier, day: dt.date, counted_cash,
     return close
 
 
-@transaction.atomic
+@service_transaction
 def daily_close_review(*, actor, close: DailyClose, note: str = "") -> DailyClose:
     """Finance confirms a close (the cash reached the bank, the difference is explained)."""
     close = DailyClose.objects.select_for_update().get(pk=close.pk)
@@ -141,7 +142,7 @@ def daily_close_review(*, actor, close: DailyClose, note: str = "") -> DailyClos
     return close
 
 
-@transaction.atomic
+@service_transaction
 def refund_request_create(*, actor, store: Store, amount, method: str, reason: str,
                           sales_order=None, repair_order=None, reference: str = "",
                           corrects: Payment | None = None) -> RefundRequest:
@@ -198,7 +199,7 @@ def _pending(request: RefundRequest, actor) -> RefundRequest:
     return request
 
 
-@transaction.atomic
+@service_transaction
 def refund_approve(*, actor, request: RefundRequest, note: str = "") -> RefundRequest:
     """FN-1: the manager approves; the refund is recorded at once as a negative payment in
     the requesting cashier's day, approved by the manager."""
@@ -224,7 +225,7 @@ def refund_approve(*, actor, request: RefundRequest, note: str = "") -> RefundRe
     return request
 
 
-@transaction.atomic
+@service_transaction
 def refund_reject(*, actor, request: RefundRequest, note: str) -> RefundRequest:
     """FN-1: the manager refuses the refund, with a reason."""
     request = _pending(request, actor)

@@ -25,6 +25,7 @@ from siwei.core.errors import DomainError
 from siwei.core.fields import ZERO, money, quantity, to_decimal, vat_split
 from siwei.core.models import Store
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 from siwei.core.validators import validate_credit_code
 
 from ..models import INVOICE_FLOW, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
@@ -168,7 +169,7 @@ def _locked_document(store: Store, sales_order, repair_order):
     return document
 
 
-@transaction.atomic
+@service_transaction
 def invoice_issue(*, actor, store: Store, number: str, kind: str = InvoiceKind.ORDINARY,
                   buyer_name: str = "", buyer_tax_id: str = "", sales_order=None,
                   repair_order=None, lines: list | None = None, issued_at=None,
@@ -237,7 +238,7 @@ def invoice_issue(*, actor, store: Store, number: str, kind: str = InvoiceKind.O
     return invoice
 
 
-@transaction.atomic
+@service_transaction
 def invoice_void(*, actor, invoice: Invoice, reason: str) -> Invoice:
     """FN-3: void an issued invoice with a reason; its amount can be invoiced again."""
     locked = Invoice.objects.select_for_update().get(pk=invoice.pk)

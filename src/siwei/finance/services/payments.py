@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from siwei.core import clock
@@ -15,6 +14,7 @@ from siwei.core.fields import money
 from siwei.core.models import Store
 from siwei.core.numbering import number_next
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 
 from ..models import Payment, PaymentKind, PaymentMethod
 from .cashier import day_open_check
@@ -33,7 +33,7 @@ def _checked_amount(amount, method: str):
     return amount
 
 
-@transaction.atomic
+@service_transaction
 def payment_record(*, actor, store: Store, amount: Decimal, method: str, sales_order=None,
                    repair_order=None, kind: str | None = None, reference: str = "",
                    note: str = "", cashier=None, corrects: Payment | None = None) -> Payment:

@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from siwei.core import clock
@@ -14,13 +13,14 @@ from siwei.core.audit import audit_record
 from siwei.core.errors import DomainError
 from siwei.core.fields import money
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 
 from ..models import MonthlyOverhead
 
 PERMISSION = "finance.change_monthlyoverhead"
 
 
-@transaction.atomic
+@service_transaction
 def overhead_set(*, actor, store, month: dt.date, amount: Decimal, note: str = "") -> \
         MonthlyOverhead:
     """Enter (or correct) the overhead of ``month`` (any day of it) for ``store``. Not for

@@ -24,7 +24,6 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -36,6 +35,7 @@ from siwei.core.errors import DomainError
 from siwei.core.fields import ZERO, money
 from siwei.core.models import Store
 from siwei.core.numbering import number_next
+from siwei.core.transactions import service_transaction
 
 from ..models import (
     CreditAccount,
@@ -72,7 +72,7 @@ def _amount(value, field: str) -> Decimal:
 # --- credit accounts -----------------------------------------------------------------
 
 
-@transaction.atomic
+@service_transaction
 def credit_account_set(*, actor, customer, credit_limit, terms_days: int = 30,
                        active: bool = True, note: str = "") -> CreditAccount:
     """Open or change the credit account (limit, terms) of a company customer."""
@@ -107,7 +107,7 @@ def credit_used(customer) -> Decimal:
         s=Sum("open_amount"))["s"] or ZERO)
 
 
-@transaction.atomic
+@service_transaction
 def receivable_charge_to_account(*, actor, repair_order) -> Receivable:
     """Charge what the customer still owes on a settled repair order to the company's
     credit account (挂账). Refused: no active account (409 ``no_credit_account``), nothing
@@ -255,7 +255,7 @@ def loan_disbursement_received(*, actor, payment: Payment) -> ReceivableReceipt 
     return receipt
 
 
-@transaction.atomic
+@service_transaction
 def receivables_sync(*, store: Store, actor=None) -> int:
     """Create the missing items from approved claims, insured repairs and approved loans
     of ``store``; returns how many were created. Idempotent: the unique constraints keep
@@ -312,7 +312,7 @@ def receipt_unmatched(receipt: ReceivableReceipt) -> Decimal:
     return money(receipt.amount - matched)
 
 
-@transaction.atomic
+@service_transaction
 def receivable_receipt_record(*, actor, store: Store, amount, matches,
                               received_on: dt.date | None = None,
                               reference: str = "") -> ReceivableReceipt:
@@ -345,7 +345,7 @@ def receivable_receipt_record(*, actor, store: Store, amount, matches,
     return receipt
 
 
-@transaction.atomic
+@service_transaction
 def receipt_match(*, actor, receipt: ReceivableReceipt, matches) -> ReceivableReceipt:
     """Match what is still unmatched of a receipt to more items of the same debtor."""
     receipt = ReceivableReceipt.objects.select_for_update().get(pk=receipt.pk)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from siwei.core.audit import audit_record
+from siwei.core.transactions import service_transaction
 
 from ..models import PartStore
 from ..selectors.analysis import abc_classes
 from ._common import require_perm
 
 
-@transaction.atomic
+@service_transaction
 def abc_classify(*, actor, store) -> dict[str, int]:
     """Write each part's ABC class in the store (parts without consumption are C)."""
     require_perm(actor, store, "parts.view_parts_analysis")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from siwei.core.audit import audit_record, snapshot
 from siwei.core.errors import DomainError
 from siwei.core.fields import money
+from siwei.core.transactions import service_transaction
 
 from ..models import Location, LocationKind, Part, StockBalance, Supplier
 from ._common import require_perm
@@ -91,7 +92,7 @@ def _save_part(part: Part) -> None:
     part.save()
 
 
-@transaction.atomic
+@service_transaction
 def part_create(*, actor, store, group, **fields) -> Part:
     """A new part of the group catalog (PT-1). ``store`` is where the actor acts
     (permission ``parts.add_part``)."""
@@ -104,7 +105,7 @@ def part_create(*, actor, store, group, **fields) -> Part:
     return part
 
 
-@transaction.atomic
+@service_transaction
 def part_update(*, actor, store, part: Part, **fields) -> Part:
     """Change a part (PT-1, permission ``parts.change_part``). The audit keeps every
     changed field before and after, prices included."""
@@ -135,7 +136,7 @@ def _check_supplier(supplier: Supplier) -> None:
     supplier.full_clean(validate_unique=False)
 
 
-@transaction.atomic
+@service_transaction
 def supplier_create(*, actor, store, group, name: str, **fields) -> Supplier:
     """A supplier of the group (PT-2, permission ``parts.add_supplier``)."""
     require_perm(actor, store, "parts.add_supplier")
@@ -148,7 +149,7 @@ def supplier_create(*, actor, store, group, name: str, **fields) -> Supplier:
     return supplier
 
 
-@transaction.atomic
+@service_transaction
 def supplier_update(*, actor, store, supplier: Supplier, **fields) -> Supplier:
     """Change a supplier (PT-2, permission ``parts.change_supplier``); an inactive one is
     no longer offered for new orders."""
@@ -169,7 +170,7 @@ def supplier_update(*, actor, store, supplier: Supplier, **fields) -> Supplier:
     return supplier
 
 
-@transaction.atomic
+@service_transaction
 def supplier_delete(*, actor, store, supplier: Supplier) -> None:
     """Delete a supplier nothing refers to yet (a typing mistake). One with parts,
     orders or lots is refused (``supplier_in_use``): deactivate it instead."""
@@ -201,7 +202,7 @@ def _check_kind(kind: str) -> None:
                                           "or appointment reserve shelf.")]})
 
 
-@transaction.atomic
+@service_transaction
 def location_create(*, actor, store, code: str, kind: str = LocationKind.NORMAL,
                     is_active: bool = True) -> Location:
     """A location coded zone-shelf-level, e.g. ``A-03-2`` (PT-3)."""
@@ -221,7 +222,7 @@ def _holds_stock(location: Location) -> bool:
     return StockBalance.objects.filter(location=location, quantity__gt=0).exists()
 
 
-@transaction.atomic
+@service_transaction
 def location_update(*, actor, location: Location, code: str | None = None,
                     kind: str | None = None, is_active: bool | None = None) -> Location:
     """Rename, retype, deactivate or reactivate a location (PT-3, permission

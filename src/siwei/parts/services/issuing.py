@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Case, DecimalField, F, Min, Q, Value, When
 from django.utils.translation import gettext as _
 
 from siwei.core import clock
 from siwei.core.audit import audit_batch, audit_record
+from siwei.core.transactions import service_transaction
 
 from ..models import (
     MoveKind,
@@ -45,7 +45,7 @@ class IssueLine:
     document_line_id: str
 
 
-@transaction.atomic
+@service_transaction
 def stock_issue_lines(*, actor, store, document_type: str, document_id: str,
                       lines: list[IssueLine], note: str = "") -> list[StockMove]:
     """Issue stock to several lines of one document (PT-10), each as ``stock_issue``

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Max, Q, Sum
 from django.utils.translation import gettext as _
 
@@ -29,6 +29,7 @@ from siwei.core.enums import Transitions
 from siwei.core.errors import DomainError
 from siwei.core.fields import ZERO, money
 from siwei.core.fields import quantity as to_qty
+from siwei.core.transactions import service_transaction
 
 from ..models import (
     Location,
@@ -227,7 +228,7 @@ def pick_fifo(rows: list[StockBalance], *, part: Part, qty: Decimal,
     return taken
 
 
-@transaction.atomic
+@service_transaction
 def stock_issue(*, actor, store, part: Part, quantity: Decimal | int | str,
                 document_type: str, document_id: str, document_line_id: str = "",
                 batch: str | None = None, kind: str = MoveKind.ISSUE,
@@ -281,7 +282,7 @@ def issued_quantity(*, document_type: str, document_id: str, document_line_id: s
     return to_qty(-(total or 0))
 
 
-@transaction.atomic
+@service_transaction
 def stock_return(*, actor, store, part: Part, quantity: Decimal | int | str,
                  document_type: str, document_id: str, document_line_id: str = "",
                  location: Location | None = None, note: str = "") -> list[StockMove]:
@@ -345,7 +346,7 @@ def _relocate(*, ps: PartStore, part: Part, taken, to_location: Location, ref: D
     return moves
 
 
-@transaction.atomic
+@service_transaction
 def stock_reserve(*, actor, store, part: Part, quantity: Decimal | int | str,
                   document_type: str, document_id: str, document_line_id: str = "",
                   to_reserve_shelf: bool = False) -> Reservation:
@@ -384,7 +385,7 @@ def stock_reserve(*, actor, store, part: Part, quantity: Decimal | int | str,
     return reservation
 
 
-@transaction.atomic
+@service_transaction
 def reservation_release(*, actor, store, document_type: str, document_id: str,
                         document_line_id: str | None = None, part: Part | None = None,
                         reason: str = "") -> list[Reservation]:
@@ -418,7 +419,7 @@ def reservation_release(*, actor, store, document_type: str, document_id: str,
 RESERVATION_FLOW = Transitions({"release": ({ReservationStatus.OPEN}, ReservationStatus.RELEASED)})
 
 
-@transaction.atomic
+@service_transaction
 def reservation_release_one(*, actor, reservation: Reservation, reason: str = "") -> Reservation:
     """Release one open reservation (PT-9); one already issued or released is
     ``invalid_transition``."""
@@ -435,7 +436,7 @@ def reservation_release_one(*, actor, reservation: Reservation, reason: str = ""
     return reservation
 
 
-@transaction.atomic
+@service_transaction
 def stock_relocate(*, actor, store, part: Part, quantity: Decimal | int | str,
                    from_location: Location, to_location: Location,
                    lot: Lot | None = None) -> list[StockMove]:
@@ -471,7 +472,7 @@ def stock_relocate(*, actor, store, part: Part, quantity: Decimal | int | str,
     return moves
 
 
-@transaction.atomic
+@service_transaction
 def stock_move_reverse(*, actor, move: StockMove, reason: str) -> StockMove:
     """Correct a mistaken move with a reversing move (PT-4: nobody edits the ledger)."""
     store = move.store

@@ -6,6 +6,7 @@ from django.core.files.base import File
 from django.db import transaction
 
 from siwei.core.audit import audit_record
+from siwei.core.transactions import service_transaction
 from siwei.core.uploads import checked_photo
 
 from ..models import Nonconformance
@@ -22,7 +23,7 @@ def store_photo(record: Nonconformance, photo: File) -> None:
         transaction.on_commit(lambda: storage.delete(old))
 
 
-@transaction.atomic
+@service_transaction
 def nonconformance_photo(*, actor, record: Nonconformance, photo) -> Nonconformance:
     """Add or replace the photo of a nonconformance record (permission
     ``parts.receive_stock`` in its store)."""

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from siwei.core import clock
@@ -16,6 +15,7 @@ from siwei.core.audit import audit_record
 from siwei.core.errors import DomainError
 from siwei.core.fields import money
 from siwei.core.numbering import number_next
+from siwei.core.transactions import service_transaction
 from siwei.core.uploads import checked_photo
 
 from ..models import (
@@ -75,7 +75,7 @@ def _add_lines(order: PurchaseOrder, lines) -> None:
     PurchaseOrderLine.objects.bulk_create(rows)
 
 
-@transaction.atomic
+@service_transaction
 def purchase_order_create(*, actor, store, supplier: Supplier, lines: list[dict],
                           kind: str = POKind.STOCK, document_type: str = "",
                           document_id: str = "", expected_on=None,
@@ -113,7 +113,7 @@ def _transition(actor, order: PurchaseOrder, action: str, **extra) -> PurchaseOr
     return order
 
 
-@transaction.atomic
+@service_transaction
 def purchase_order_add_line(*, actor, order: PurchaseOrder, part: Part, quantity,
                             price=None) -> PurchaseOrder:
     require_perm(actor, order.store, "parts.manage_purchasing")
@@ -125,7 +125,7 @@ def purchase_order_add_line(*, actor, order: PurchaseOrder, part: Part, quantity
     return order
 
 
-@transaction.atomic
+@service_transaction
 def purchase_order_send(*, actor, order: PurchaseOrder) -> PurchaseOrder:
     require_perm(actor, order.store, "parts.manage_purchasing")
     order = _locked(order)
@@ -134,7 +134,7 @@ def purchase_order_send(*, actor, order: PurchaseOrder) -> PurchaseOrder:
     return _transition(actor, order, "send", sent_at=clock.now())
 
 
-@transaction.atomic
+@service_transaction
 def purchase_order_cancel(*, actor, order: PurchaseOrder, reason: str = "") -> PurchaseOrder:
     require_perm(actor, order.store, "parts.manage_purchasing")
     order = _locked(order)
@@ -145,7 +145,7 @@ def purchase_order_cancel(*, actor, order: PurchaseOrder, reason: str = "") -> P
     return order
 
 
-@transaction.atomic
+@service_transaction
 def purchase_order_close(*, actor, order: PurchaseOrder) -> PurchaseOrder:
     """Close a received order, or one that will not be delivered in full (short close)."""
     require_perm(actor, order.store, "parts.manage_purchasing")
@@ -161,7 +161,7 @@ def nonconforming_location(store) -> Location:
     return location
 
 
-@transaction.atomic
+@service_transaction
 def purchase_order_receive(*, actor, order: PurchaseOrder,
                            lines: list[ReceiptLine]) -> PurchaseOrder:
     """Receive goods against a PO (入库, PT-8): accepted quantity into its location as a
@@ -247,7 +247,7 @@ def purchase_order_receive(*, actor, order: PurchaseOrder,
     return _transition(actor, order, "receive_all" if complete else "receive_part")
 
 
-@transaction.atomic
+@service_transaction
 def purchase_orders_from_suggestions(*, actor, store, suggestions) -> list[PurchaseOrder]:
     """Turn reorder suggestions (PT-16) into draft POs, one per supplier, in one step.
     ``suggestions``: ``(part, quantity)`` pairs; each part is ordered from its default

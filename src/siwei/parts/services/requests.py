@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from siwei.core import clock
@@ -13,6 +12,7 @@ from siwei.core.audit import audit_record
 from siwei.core.enums import Transitions
 from siwei.core.errors import DomainError
 from siwei.core.numbering import number_next
+from siwei.core.transactions import service_transaction
 
 from ..models import Part, RequestStatus, StockMove, StockRequest
 from ._common import positive_quantity, require_perm
@@ -32,7 +32,7 @@ REQUEST_FLOW = Transitions({
 })
 
 
-@transaction.atomic
+@service_transaction
 def stock_request_create(*, actor, store, part: Part, quantity, document_type: str,
                          document_id: str, document_line_id: str = "", note: str = "",
                          take_document_reservation: bool = False) -> StockRequest:
@@ -78,7 +78,7 @@ def _hand_over(store, part: Part, quantity: Decimal, ref: DocRef, reason: str = 
     return True
 
 
-@transaction.atomic
+@service_transaction
 def stock_request_issue(*, actor, request: StockRequest,
                         quantity: Decimal | int | str | None = None) -> list[StockMove]:
     """Issue a request in one click: what is left of it, or as much of it as is
@@ -109,7 +109,7 @@ def stock_request_issue(*, actor, request: StockRequest,
     return moves
 
 
-@transaction.atomic
+@service_transaction
 def stock_request_cancel(*, actor, request: StockRequest, reason: str = "") -> StockRequest:
     store = request.store
     require_perm(actor, store, "parts.request_parts")

@@ -6,13 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from siwei.core import clock
 from siwei.core.audit import audit_record
 from siwei.core.errors import DomainError
 from siwei.core.numbering import number_next
+from siwei.core.transactions import service_transaction
 
 from ..models import (
     Location,
@@ -34,7 +34,7 @@ from .ledger import DocRef, _save_part_store, apply_average_cost, lock_part_stor
 STOCKTAKE_DOC = "parts.stocktake"
 
 
-@transaction.atomic
+@service_transaction
 def stocktake_create(*, actor, store, locations=None, abc_class: str = "",
                      note: str = "") -> Stocktake:
     """Start a count of ``locations`` (all of the store's stock locations if none), or a
@@ -77,7 +77,7 @@ def _locked(stocktake: Stocktake) -> Stocktake:
     return Stocktake.objects.select_for_update().get(pk=stocktake.pk)
 
 
-@transaction.atomic
+@service_transaction
 def stocktake_count(*, actor, stocktake: Stocktake, counts: dict) -> Stocktake:
     """Enter counted quantities: ``{line_id: quantity}`` (blank leaves a line uncounted)."""
     require_perm(actor, stocktake.store, "parts.count_stock")
@@ -100,7 +100,7 @@ def stocktake_count(*, actor, stocktake: Stocktake, counts: dict) -> Stocktake:
     return stocktake
 
 
-@transaction.atomic
+@service_transaction
 def stocktake_add_line(*, actor, stocktake: Stocktake, part: Part, location: Location,
                        counted_quantity, batch: str = "") -> StocktakeLine:
     """The counter found ``part`` on one of the frozen locations but it is not on the
@@ -153,7 +153,7 @@ def _transition(actor, stocktake: Stocktake, action: str, **extra) -> Stocktake:
     return stocktake
 
 
-@transaction.atomic
+@service_transaction
 def stocktake_submit(*, actor, stocktake: Stocktake) -> Stocktake:
     require_perm(actor, stocktake.store, "parts.count_stock")
     stocktake = _locked(stocktake)
@@ -162,13 +162,13 @@ def stocktake_submit(*, actor, stocktake: Stocktake) -> Stocktake:
     return _transition(actor, stocktake, "submit")
 
 
-@transaction.atomic
+@service_transaction
 def stocktake_reopen(*, actor, stocktake: Stocktake) -> Stocktake:
     require_perm(actor, stocktake.store, "parts.count_stock")
     return _transition(actor, _locked(stocktake), "reopen")
 
 
-@transaction.atomic
+@service_transaction
 def stocktake_approve(*, actor, stocktake: Stocktake) -> Stocktake:
     """The parts manager approves the variances: each becomes an adjustment move, the
     locations are unfrozen and the parts' last count date is set."""
@@ -209,7 +209,7 @@ def stocktake_approve(*, actor, stocktake: Stocktake) -> Stocktake:
     return stocktake
 
 
-@transaction.atomic
+@service_transaction
 def stocktake_cancel(*, actor, stocktake: Stocktake) -> Stocktake:
     require_perm(actor, stocktake.store, "parts.count_stock")
     stocktake = _transition(actor, _locked(stocktake), "cancel")

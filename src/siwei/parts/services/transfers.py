@@ -5,13 +5,13 @@ receiving store as new lots keeping their inbound date and cost)."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from siwei.core import clock
 from siwei.core.audit import audit_record
 from siwei.core.errors import DomainError
 from siwei.core.numbering import number_next
+from siwei.core.transactions import service_transaction
 
 from ..models import (
     Location,
@@ -44,7 +44,7 @@ def transit_location(store) -> Location:
     return location
 
 
-@transaction.atomic
+@service_transaction
 def transfer_request(*, actor, store, from_store, lines: list[dict],
                      note: str = "") -> Transfer:
     """``store`` asks ``from_store`` (same group) for parts: ``[{"part", "quantity"}]``."""
@@ -77,14 +77,14 @@ def _step(actor, transfer: Transfer, action: str, store, **extra) -> Transfer:
     return transfer
 
 
-@transaction.atomic
+@service_transaction
 def transfer_approve(*, actor, transfer: Transfer) -> Transfer:
     require_perm(actor, transfer.store, "parts.approve_transfer")
     transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
     return _step(actor, transfer, "approve", transfer.store)
 
 
-@transaction.atomic
+@service_transaction
 def transfer_cancel(*, actor, transfer: Transfer) -> Transfer:
     transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
     allowed = [transfer.store, transfer.to_store]
@@ -96,7 +96,7 @@ def transfer_cancel(*, actor, transfer: Transfer) -> Transfer:
     return _step(actor, transfer, "cancel", transfer.store)
 
 
-@transaction.atomic
+@service_transaction
 def transfer_ship(*, actor, transfer: Transfer) -> Transfer:
     """Take the lines FIFO out of the shipping store's available stock into its
     in-transit location."""
@@ -122,7 +122,7 @@ def transfer_ship(*, actor, transfer: Transfer) -> Transfer:
     return _step(actor, transfer, "ship", store, shipped_at=at)
 
 
-@transaction.atomic
+@service_transaction
 def transfer_receive(*, actor, transfer: Transfer, location: Location) -> Transfer:
     """The receiving store takes the goods out of transit into ``location``."""
     to_store = transfer.to_store

@@ -18,6 +18,7 @@ from siwei.core import clock
 from siwei.core.audit import audit_record
 from siwei.core.errors import DomainError
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 from siwei.reports.models import EXPORT_FLOW, ExportStatus, StoreExport
 
 from .archive import write_store_export
@@ -53,7 +54,7 @@ def store_export_to_file(*, store, path: Path) -> dict[str, Any]:
     return manifest
 
 
-@transaction.atomic
+@service_transaction
 def store_export_start(*, actor, store) -> StoreExport:
     """Queue a full export of ``store``; one at a time per store (409 ``export_running``)."""
     _require(actor, store)

@@ -26,6 +26,7 @@ from siwei.core import clock
 from siwei.core.audit import audit_record
 from siwei.core.errors import DomainError
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 
 from ..models import ImportJob, ImportKind, ImportMode, ImportStatus
 from ..models.imports import IMPORT_FLOW, import_permission
@@ -83,7 +84,7 @@ def import_job_create(*, actor, store, kind: str, mode: str, file) -> ImportJob:
     return _dispatch(job)
 
 
-@transaction.atomic
+@service_transaction
 def _create(*, actor, store, kind: str, mode: str, name: str, data: bytes,
             rows: int) -> ImportJob:
     job = ImportJob(store=store, kind=kind, mode=mode, filename=name[-200:],
@@ -103,7 +104,7 @@ def import_job_confirm(*, actor, job: ImportJob, mode: str) -> ImportJob:
     return _dispatch(job)
 
 
-@transaction.atomic
+@service_transaction
 def _confirm(*, actor, job: ImportJob, mode: str) -> ImportJob:
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     _require(actor, job.store, job.kind)
@@ -161,7 +162,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
     return job
 
 
-@transaction.atomic
+@service_transaction
 def _start(job_id: int) -> ImportJob | None:
     job = ImportJob.objects.select_for_update().select_related("store").get(pk=job_id)
     if job.status != ImportStatus.QUEUED:

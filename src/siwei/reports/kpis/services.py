@@ -7,13 +7,13 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from siwei.core import clock
 from siwei.core.audit import audit_record
 from siwei.core.errors import DomainError
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 
 from ..models import KpiTarget
 from .definitions import KPI_BY_CODE, Kpi
@@ -78,7 +78,7 @@ def _write(*, actor, store, month: dt.date, kpi: Kpi, value: Decimal | None) -> 
     return row
 
 
-@transaction.atomic
+@service_transaction
 def kpi_target_set(*, actor, store, month: dt.date, kpi: str, value) -> KpiTarget | None:
     """Enter (or correct) the target of ``kpi`` for ``month`` (any day of it); a value of
     None removes the month's target of that KPI."""
@@ -94,7 +94,7 @@ def kpi_target_set(*, actor, store, month: dt.date, kpi: str, value) -> KpiTarge
                   value=cleaned)
 
 
-@transaction.atomic
+@service_transaction
 def kpi_targets_set(*, actor, store, month: dt.date, values: dict) -> list[KpiTarget]:
     """Every KPI of a month at once: ``values`` maps KPI codes to a target (None or "" to
     remove it). Nothing is written unless every value is good; the error names each bad

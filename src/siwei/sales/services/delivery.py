@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -11,6 +10,7 @@ from siwei.core import clock
 from siwei.core.audit import audit_record
 from siwei.core.errors import DomainError
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 
 from ..models import Delivery, OrderLine, OrderStatus, SalesOrder, StockStatus, StockVehicle
 from .orders import ORDER_FLOW, _locked, fully_paid
@@ -26,7 +26,7 @@ CHECKLIST = (
 )
 
 
-@transaction.atomic
+@service_transaction
 def order_deliver(*, actor, order: SalesOrder, checklist: dict[str, bool], signature: str,
                   keys_count: int = 2, mileage: int = 0, photo=None) -> Delivery:
     """Hand the car over. Needs full payment, a passed PDI, pre-install accessories

@@ -19,6 +19,7 @@ from siwei.core.fields import ZERO, money
 from siwei.core.models import Store
 from siwei.core.numbering import number_next
 from siwei.core.selectors import employee_roles
+from siwei.core.transactions import service_transaction
 
 from ..models import (
     CertificateStatus,
@@ -156,7 +157,7 @@ def _apply(order: SalesOrder, data: dict[str, Any]) -> None:
         raise ValidationError({"vehicle_price": [_("Enter the vehicle price.")]})
 
 
-@transaction.atomic
+@service_transaction
 def order_create(*, actor, store: Store, customer, model, lines: list[dict] | None = None,
                  consultant=None, **data: Any) -> SalesOrder:
     """A quote (draft order) with its price components (CS-16)."""
@@ -185,7 +186,7 @@ def _locked(order: SalesOrder) -> SalesOrder:
         "store", "model", "stock_vehicle", "lead").get(pk=order.pk)
 
 
-@transaction.atomic
+@service_transaction
 def order_update(*, actor, order: SalesOrder, lines: list[dict] | None = None,
                  **data: Any) -> SalesOrder:
     order = _locked(order)
@@ -203,7 +204,7 @@ def order_update(*, actor, order: SalesOrder, lines: list[dict] | None = None,
     return order
 
 
-@transaction.atomic
+@service_transaction
 def order_approve_discount(*, actor, order: SalesOrder) -> SalesOrder:
     """A manager whose limit covers the discount approves it (CS-16)."""
     order = _locked(order)
@@ -225,7 +226,7 @@ def order_approve_discount(*, actor, order: SalesOrder) -> SalesOrder:
     return order
 
 
-@transaction.atomic
+@service_transaction
 def order_confirm(*, actor, order: SalesOrder) -> SalesOrder:
     """Confirm the order once a deposit is recorded; the lead becomes grade O (CS-17)."""
     order = _locked(order)
@@ -248,7 +249,7 @@ def order_confirm(*, actor, order: SalesOrder) -> SalesOrder:
     return order
 
 
-@transaction.atomic
+@service_transaction
 def order_allocate(*, actor, order: SalesOrder, stock_vehicle: StockVehicle) -> SalesOrder:
     """Reserve a stock VIN for the order: one VIN, one order (409 ``vehicle_unavailable``)."""
     order = _locked(order)
@@ -309,7 +310,7 @@ def order_payment_changed(*, actor, order: SalesOrder) -> SalesOrder:
     return order
 
 
-@transaction.atomic
+@service_transaction
 def order_release_certificate(*, actor, order: SalesOrder) -> SalesOrder:
     """Hand the certificate to the buyer: only when the cashier has recorded full payment or
     the bank's loan approval; the release keeps the receipts as proof (CS-15)."""
@@ -344,7 +345,7 @@ def order_release_certificate(*, actor, order: SalesOrder) -> SalesOrder:
     return order
 
 
-@transaction.atomic
+@service_transaction
 def order_cancel(*, actor, order: SalesOrder, reason: str,
                  forfeit_deposit: bool = False) -> SalesOrder:
     """Cancel before delivery; the VIN is freed. A deposit is refunded through payments

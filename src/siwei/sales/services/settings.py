@@ -6,17 +6,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from siwei.core.audit import audit_record
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 from siwei.crm.models import FollowUpInterval, LeadGrade
 
 from ..models import SalesSettings
 
 
-@transaction.atomic
+@service_transaction
 def sales_settings_save(*, actor, store, intervals: dict[str, int], consultant_discount_limit:
                         Decimal, manager_discount_limit: Decimal,
                         o_grade_deposit: Decimal) -> SalesSettings:

@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from siwei.core import clock
@@ -15,12 +14,13 @@ from siwei.core.errors import DomainError
 from siwei.core.fields import money
 from siwei.core.models import Store
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 from siwei.core.validators import validate_vin
 
 from ..models import CertificateMove, CertificateStatus, StockStatus, StockVehicle, TestDrive
 
 
-@transaction.atomic
+@service_transaction
 def stock_vehicle_create(*, actor, store: Store, vin: str, model, colour: str, cost: Decimal,
                          msrp: Decimal, trim=None, arrival_date: dt.date | None = None,
                          status: str = StockStatus.IN_STOCK, is_demo: bool = False,
@@ -62,7 +62,7 @@ CERTIFICATE_MOVES = {
 }
 
 
-@transaction.atomic
+@service_transaction
 def certificate_move(*, actor, vehicle: StockVehicle, to_status: str, to_whom: str = "",
                      reason: str = "", due_back: dt.date | None = None) -> StockVehicle:
     """Move a certificate between the safe, the bank and a loan. Release to the buyer is
@@ -101,7 +101,7 @@ def record_certificate_move(*, actor, vehicle: StockVehicle, to_status: str, to_
                  before={"status": before}, after={"status": to_status, "to": to_whom})
 
 
-@transaction.atomic
+@service_transaction
 def test_drive_book(*, actor, store: Store, vehicle: StockVehicle, customer, start: dt.datetime,
                     end: dt.datetime, licence_number: str, licence_checked: bool = True,
                     lead=None, route: str = "") -> TestDrive:
@@ -141,7 +141,7 @@ def clock_local(value: dt.datetime) -> dt.datetime:
     return timezone.localtime(value)
 
 
-@transaction.atomic
+@service_transaction
 def test_drive_finish(*, actor, drive: TestDrive, feedback: str,
                       end: dt.datetime | None = None) -> TestDrive:
     if not has_store_perm(actor, drive.store, "sales.change_testdrive"):

@@ -7,7 +7,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +15,7 @@ from siwei.core.audit import ACTION_LABELS, audit_record, snapshot
 from siwei.core.fields import money
 from siwei.core.models import StaffAssignment, Store
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 
 from ..models import SalesTarget
 
@@ -66,7 +66,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-@transaction.atomic
+@service_transaction
 def target_set(*, actor, store: Store, month: dt.date, consultant=None,
                **values: Any) -> SalesTarget:
     """Set the month's targets of the store (no consultant) or of one consultant; fields

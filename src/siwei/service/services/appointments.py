@@ -33,7 +33,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -45,6 +44,7 @@ from siwei.core.errors import DomainError
 from siwei.core.models import DocumentCounter, Store
 from siwei.core.numbering import number_next
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 
 from ..models import (
     APPOINTMENT_FLOW,
@@ -450,7 +450,7 @@ def _close_reminders(appointment: Appointment, *, done_kinds: Iterable[str] = ()
         pending.update(status=FollowUpStatus.CANCELLED, completed_at=clock.now())
 
 
-@transaction.atomic
+@service_transaction
 def appointment_book(*, actor, store: Store, customer, vehicle, advisor, start: dt.datetime,
                      category: str, estimated_hours: Decimal | None = None,
                      operations: Iterable[LabourOperation] = (), description: str = "",
@@ -493,7 +493,7 @@ def appointment_book(*, actor, store: Store, customer, vehicle, advisor, start: 
     return appointment
 
 
-@transaction.atomic
+@service_transaction
 def appointment_confirm(*, actor, appointment: Appointment) -> Appointment:
     """The customer confirmed (the day-before call): booked → confirmed."""
     _require(actor, appointment.store, "service.change_appointment")
@@ -509,7 +509,7 @@ def appointment_confirm(*, actor, appointment: Appointment) -> Appointment:
     return appointment
 
 
-@transaction.atomic
+@service_transaction
 def appointment_cancel(*, actor, appointment: Appointment, reason: str) -> Appointment:
     """The customer or the store cancels: the reservation is released, reminders dropped."""
     _require(actor, appointment.store, "service.change_appointment")
@@ -530,7 +530,7 @@ def appointment_cancel(*, actor, appointment: Appointment, reason: str) -> Appoi
     return appointment
 
 
-@transaction.atomic
+@service_transaction
 def appointment_reschedule(*, actor, appointment: Appointment, start: dt.datetime,
                            advisor=None) -> Appointment:
     """SV-4: a new booking at ``start`` (with ``advisor``, default the same SA) linked to
@@ -562,7 +562,7 @@ def appointment_reschedule(*, actor, appointment: Appointment, start: dt.datetim
     return new
 
 
-@transaction.atomic
+@service_transaction
 def appointment_mark_no_shows(*, store: Store, now: dt.datetime | None = None) -> int:
     """SV-4 (scheduler): booked or confirmed appointments not arrived ``no_show_minutes``
     after their slot become no-shows; their parts are released. Returns how many;
@@ -586,7 +586,7 @@ def _complaints(description: str) -> list[str]:
     return [line.strip()[:300] for line in (description or "").splitlines() if line.strip()]
 
 
-@transaction.atomic
+@service_transaction
 def appointment_arrive(*, actor, appointment: Appointment, mileage: int,
                        promised_at: dt.datetime | None = None,
                        complaints: list[str] | None = None, **reception: Any):
@@ -631,7 +631,7 @@ def appointment_arrive(*, actor, appointment: Appointment, mileage: int,
     return ro
 
 
-@transaction.atomic
+@service_transaction
 def appointment_finish(*, actor, appointment: Appointment) -> Appointment:
     """arrived → done; for the orders department when the visit's RO is released."""
     appointment = _locked(appointment)

@@ -24,9 +24,9 @@ import datetime as dt
 from collections.abc import Iterable
 
 import chinese_calendar
-from django.db import transaction
 
 from siwei.core.audit import audit_record
+from siwei.core.transactions import service_transaction
 
 from ..models import StoreCalendarDay, TechnicianShift
 
@@ -95,7 +95,7 @@ def _require(actor, store, perm: str) -> None:
                                % {"store": store.code})
 
 
-@transaction.atomic
+@service_transaction
 def calendar_day_set(*, actor, store, day: dt.date, is_working: bool,
                      note: str = "") -> StoreCalendarDay:
     """The service manager opens or closes one day for the store (overrides the official
@@ -110,7 +110,7 @@ def calendar_day_set(*, actor, store, day: dt.date, is_working: bool,
     return row
 
 
-@transaction.atomic
+@service_transaction
 def calendar_day_remove(*, actor, store, day: dt.date) -> bool:
     """Back to the official calendar for ``day``."""
     _require(actor, store, "service.change_storecalendarday")
@@ -130,7 +130,7 @@ def _is_technician(store, user) -> bool:
                                           store=store, role__code="technician").exists()
 
 
-@transaction.atomic
+@service_transaction
 def shift_set(*, actor, store, technician, days: Iterable[dt.date], start: dt.time,
               end: dt.time) -> list[TechnicianShift]:
     """Set a technician's shift on each of ``days`` (creating or changing it) — SV-3
@@ -156,7 +156,7 @@ def shift_set(*, actor, store, technician, days: Iterable[dt.date], start: dt.ti
     return rows
 
 
-@transaction.atomic
+@service_transaction
 def shift_remove(*, actor, store, technician, day: dt.date) -> bool:
     """The technician is off that day."""
     _require(actor, store, "service.change_technicianshift")

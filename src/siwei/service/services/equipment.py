@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from siwei.core import clock
 from siwei.core.audit import audit_record, snapshot
 from siwei.core.errors import DomainError
+from siwei.core.transactions import service_transaction
 
 from ..models import (
     Calibration,
@@ -49,7 +50,7 @@ def _check_fields(store, data: dict[str, Any]) -> None:
             _("A measuring instrument needs its calibration cycle.")]})
 
 
-@transaction.atomic
+@service_transaction
 def equipment_create(*, actor, store, **data: Any) -> Equipment:
     _check_fields(store, data)
     if Equipment.objects.for_store(store).filter(
@@ -63,7 +64,7 @@ def equipment_create(*, actor, store, **data: Any) -> Equipment:
     return equipment
 
 
-@transaction.atomic
+@service_transaction
 def equipment_update(*, actor, equipment: Equipment, **data: Any) -> Equipment:
     merged = {f: getattr(equipment, f) for f in EQUIPMENT_FIELDS} | data
     _check_fields(equipment.store, merged)
@@ -86,7 +87,7 @@ def equipment_update(*, actor, equipment: Equipment, **data: Any) -> Equipment:
     return equipment
 
 
-@transaction.atomic
+@service_transaction
 def equipment_log(*, actor, equipment: Equipment, kind: str, day: dt.date | None = None,
                   in_order: bool = True, notes: str = "") -> EquipmentLog:
     """A line of the daily/monthly maintenance log."""
@@ -102,7 +103,7 @@ def equipment_log(*, actor, equipment: Equipment, kind: str, day: dt.date | None
                                        notes=(notes or "").strip())
 
 
-@transaction.atomic
+@service_transaction
 def calibration_record(*, actor, instrument: Equipment, day: dt.date, passed: bool = True,
                        agency: str = "", certificate: str = "") -> Calibration:
     """A calibration of the instrument: a pass sets the last and next calibration dates
@@ -156,7 +157,7 @@ def _end_of_day(at: dt.datetime) -> dt.datetime:
         dt.datetime.combine(local.date(), dt.time(23, 59)))
 
 
-@transaction.atomic
+@service_transaction
 def tool_lend(*, actor, tool: Equipment, borrower, repair_order=None,
               notes: str = "") -> ToolLoan:
     """Lend a special tool for the day; one loan at a time (409 ``tool_unavailable``)."""
@@ -185,7 +186,7 @@ def tool_lend(*, actor, tool: Equipment, borrower, repair_order=None,
     return loan
 
 
-@transaction.atomic
+@service_transaction
 def tool_return(*, actor, loan: ToolLoan) -> ToolLoan:
     locked = ToolLoan.objects.select_for_update().get(pk=loan.pk)
     if locked.returned_at is not None:

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from siwei.core import clock
 from siwei.core.audit import audit_record
 from siwei.core.errors import invalid_transition
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 from siwei.crm.models import VehicleModel
 
 from ..models import KnowledgeEntry, KnowledgeStatus
@@ -65,7 +65,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-@transaction.atomic
+@service_transaction
 def knowledge_create(*, actor, store, vehicle_models: Iterable[VehicleModel] = (),
                      repair_order=None, **data: Any) -> KnowledgeEntry:
     """A technician writes a case; it waits for the chief inspector's approval."""
@@ -81,7 +81,7 @@ def knowledge_create(*, actor, store, vehicle_models: Iterable[VehicleModel] = (
     return entry
 
 
-@transaction.atomic
+@service_transaction
 def knowledge_update(*, actor, store, entry: KnowledgeEntry,
                      vehicle_models: Iterable[VehicleModel] | None = None,
                      **data: Any) -> KnowledgeEntry:
@@ -102,7 +102,7 @@ def knowledge_update(*, actor, store, entry: KnowledgeEntry,
     return entry
 
 
-@transaction.atomic
+@service_transaction
 def knowledge_approve(*, actor, store, entry: KnowledgeEntry) -> KnowledgeEntry:
     """The chief inspector approves: the entry is shared with every store of the group."""
     if not has_store_perm(actor, store, "service.approve_knowledgeentry"):

@@ -7,12 +7,12 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from siwei.core import clock
 from siwei.core.audit import audit_record
 from siwei.core.errors import DomainError
+from siwei.core.transactions import service_transaction
 
 from ..models import RO_FLOW, ApprovalChannel, Job, JobStatus, PartLine, RepairOrder, ROStatus
 from .order_parts import _cancel_part_requests, sync_issued
@@ -46,7 +46,7 @@ def _pending_additional(lines: list[Job | PartLine]) -> None:
                               % {"line": line}, line=line.pk)
 
 
-@transaction.atomic
+@service_transaction
 def repair_order_approve_additional(*, actor, repair_order: RepairOrder,
                                     lines: Iterable[Job | PartLine], approved_by_name: str,
                                     channel: str,
@@ -82,7 +82,7 @@ def repair_order_approve_additional(*, actor, repair_order: RepairOrder,
     return ro
 
 
-@transaction.atomic
+@service_transaction
 def repair_order_decline_additional(*, actor, repair_order: RepairOrder,
                                     lines: Iterable[Job | PartLine], declined_by_name: str = "",
                                     signature: str = "") -> RepairOrder:
@@ -120,7 +120,7 @@ def repair_order_decline_additional(*, actor, repair_order: RepairOrder,
 
 # --------------------------------------------------------------------------- end of life
 
-@transaction.atomic
+@service_transaction
 def repair_order_cancel(*, actor, repair_order: RepairOrder, reason: str) -> RepairOrder:
     """Cancel a draft or signed order before any work: nothing clocked, no parts issued
     (SV-16). Its stock requests and reservations are withdrawn."""
@@ -163,7 +163,7 @@ def repair_order_cancel(*, actor, repair_order: RepairOrder, reason: str) -> Rep
 CLOSE_AFTER_DAYS = 7
 
 
-@transaction.atomic
+@service_transaction
 def repair_order_close(*, actor, repair_order: RepairOrder) -> RepairOrder:
     """SV-16: a released order closes when its follow-up call is done or 7 days passed."""
     from siwei.care.models import FollowUp, FollowUpKind, FollowUpStatus

@@ -8,12 +8,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from siwei.core.audit import audit_batch, audit_record
 from siwei.core.errors import DomainError
 from siwei.core.fields import quantity as to_quantity
+from siwei.core.transactions import service_transaction
 
 from ..models import PartLine, RepairOrder, ROStatus
 from .order_rules import CLOSED_FOR_WORK, DOCUMENT_TYPE, invalid_state, locked, remember_lines
@@ -62,7 +62,7 @@ def _part_lines_for_issue(ro: RepairOrder, lines) -> tuple[list[tuple[PartLine, 
         raise ValidationError({"lines": [_("A line is on another repair order.")]}) from None
 
 
-@transaction.atomic
+@service_transaction
 def repair_order_issue_parts(*, actor, repair_order: RepairOrder,
                              lines: list[tuple[PartLine | int, Decimal]]) -> RepairOrder:
     """SV-12: the parts clerk issues parts to the order's lines (FIFO through the parts
@@ -100,7 +100,7 @@ def repair_order_issue_parts(*, actor, repair_order: RepairOrder,
     return ro
 
 
-@transaction.atomic
+@service_transaction
 def repair_order_return_parts(*, actor, repair_order: RepairOrder,
                               lines: list[tuple[PartLine, Decimal]]) -> RepairOrder:
     """SV-12: unused parts go back into stock (退料), at most what the line received."""

@@ -10,7 +10,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from siwei.core import clock
@@ -20,6 +19,7 @@ from siwei.core.fields import money
 from siwei.core.fields import quantity as to_quantity
 from siwei.core.numbering import number_next
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 
 from ..models import (
     RO_FLOW,
@@ -89,7 +89,7 @@ def find_comeback(*, store, vehicle, mileage: int, at: dt.datetime | None = None
     return candidate
 
 
-@transaction.atomic
+@service_transaction
 def repair_order_open(*, actor, store, customer, vehicle, category: str, mileage: int,
                       promised_at: dt.datetime, complaints: list[str],
                       appointment: Appointment | None = None,
@@ -163,7 +163,7 @@ def repair_order_open(*, actor, store, customer, vehicle, category: str, mileage
     return ro
 
 
-@transaction.atomic
+@service_transaction
 def repair_order_update(*, actor, repair_order: RepairOrder, **data) -> RepairOrder:
     """Change the reception details (not the vehicle, customer or mileage) while the
     order is open for edits."""
@@ -197,7 +197,7 @@ def _add_to_totals(ro: RepairOrder, line) -> None:
     ro.save(update_fields=["estimate_total", "customer_total"])
 
 
-@transaction.atomic
+@service_transaction
 def repair_order_add_job(*, actor, repair_order: RepairOrder, payer: str = Payer.CUSTOMER,
                          name: str = "", operation: LabourOperation | None = None,
                          hours: Decimal | None = None, additional: bool = False,
@@ -237,7 +237,7 @@ def repair_order_add_job(*, actor, repair_order: RepairOrder, payer: str = Payer
     return job
 
 
-@transaction.atomic
+@service_transaction
 def repair_order_add_part(*, actor, repair_order: RepairOrder, part, quantity,
                           payer: str = Payer.CUSTOMER, additional: bool = False,
                           unit_price: Decimal | None = None,
@@ -278,7 +278,7 @@ def repair_order_add_part(*, actor, repair_order: RepairOrder, part, quantity,
     return line
 
 
-@transaction.atomic
+@service_transaction
 def repair_order_remove_line(*, actor, repair_order: RepairOrder,
                              line: Job | PartLine) -> RepairOrder:
     """Take a line off a draft estimate. After the signature lines are not deleted: the
@@ -310,7 +310,7 @@ def repair_order_remove_line(*, actor, repair_order: RepairOrder,
 
 # --------------------------------------------------------------------------- signature
 
-@transaction.atomic
+@service_transaction
 def repair_order_sign(*, actor, repair_order: RepairOrder, signed_by_name: str,
                       signature: str = "", phone_consent: bool = False) -> RepairOrder:
     """SV-7: the customer signs the estimate (draft → open). Without a signature image
@@ -346,7 +346,7 @@ def repair_order_sign(*, actor, repair_order: RepairOrder, signed_by_name: str,
     return ro
 
 
-@transaction.atomic
+@service_transaction
 def repair_order_approve_contract(*, actor, repair_order: RepairOrder) -> RepairOrder:
     """SV-8: the service manager (or above) approves the repair contract."""
     ro = locked(repair_order)

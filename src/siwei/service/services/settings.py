@@ -8,12 +8,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from siwei.core.audit import audit_record
 from siwei.core.fields import money
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 from siwei.crm.models import VehicleModel
 
 from ..models import LabourOperation, LabourRate, LabourTime, ROCategory, ServiceSettings
@@ -80,7 +80,7 @@ def service_settings_of(store) -> ServiceSettings:
 
 # --------------------------------------------------------------------------- labour rates
 
-@transaction.atomic
+@service_transaction
 def labour_rate_set(*, actor, store, category: str, rate: Any) -> LabourRate:
     """SV-9: the store's hourly rate for ``category`` ("" = every category that has no
     rate of its own); creates or replaces it. 400 naming ``rate`` unless 0 < rate."""
@@ -101,7 +101,7 @@ def labour_rate_set(*, actor, store, category: str, rate: Any) -> LabourRate:
     return row
 
 
-@transaction.atomic
+@service_transaction
 def labour_rate_remove(*, actor, store, rate: LabourRate) -> None:
     """Remove one of the store's rates (jobs then use the store-wide rate, if any)."""
     _require(actor, store, RATE_PERM)
@@ -145,7 +145,7 @@ def _clean_settings(data: dict[str, Any], current: ServiceSettings) -> dict[str,
     return cleaned
 
 
-@transaction.atomic
+@service_transaction
 def service_settings_update(*, actor, store, **fields: Any) -> ServiceSettings:
     """Change some of the store's service rules (slot, buffer, productivity, appointment
     share, SV-8 contract threshold, discount limits, comeback window, no-show, follow-up);
@@ -197,7 +197,7 @@ def _times(store, times: dict) -> dict[int, Decimal]:
     return cleaned
 
 
-@transaction.atomic
+@service_transaction
 def labour_operation_save(*, actor, store, code: str, name: str, default_hours: Any,
                           category: str = "", times: dict | None = None,
                           operation: LabourOperation | None = None) -> LabourOperation:

@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
@@ -17,6 +16,7 @@ from siwei.core.fields import ZERO, money
 from siwei.core.numbering import number_next
 from siwei.core.permissions import has_store_perm
 from siwei.core.selectors import employee_roles
+from siwei.core.transactions import service_transaction
 
 from ..models import (
     APPOINTMENT_FLOW,
@@ -79,7 +79,7 @@ def payer_totals(jobs: list[Job], parts: list[PartLine]) -> dict[str, dict[str, 
     return totals
 
 
-@transaction.atomic
+@service_transaction
 def repair_order_settle(*, actor, repair_order: RepairOrder,
                         discount_percent: Decimal = Decimal(0)) -> RepairOrder:
     """SV-15: bill an inspected order. Issued parts must equal billed parts, the
@@ -188,7 +188,7 @@ def ro_payment_changed(*, actor, repair_order: RepairOrder) -> RepairOrder:
     return ro
 
 
-@transaction.atomic
+@service_transaction
 def repair_order_release(*, actor, repair_order: RepairOrder) -> RepairOrder:
     """SV-16: the gate pass (出门证) once the customer's share is paid in full (or is
     zero), or what is left of it is charged to the company's credit account (FN-4); the

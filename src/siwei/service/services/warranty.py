@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +23,7 @@ from siwei.core.audit import audit_record
 from siwei.core.errors import DomainError, invalid_transition
 from siwei.core.fields import ZERO, money
 from siwei.core.numbering import number_next
+from siwei.core.transactions import service_transaction
 from siwei.crm.models import Vehicle
 
 from ..models import (
@@ -76,7 +76,7 @@ def _snapshot(claim: WarrantyClaim) -> dict[str, Any]:
             "rejection_reason": claim.rejection_reason}
 
 
-@transaction.atomic
+@service_transaction
 def claim_create_from_repair_order(*, actor, repair_order: RepairOrder) -> WarrantyClaim:
     """A draft claim from the RO's lines paid by the OEM, with a failed-part tag for each
     warranty part. One claim per repair order."""
@@ -151,7 +151,7 @@ def _sync(target: WarrantyClaim, source: WarrantyClaim) -> WarrantyClaim:
     return target
 
 
-@transaction.atomic
+@service_transaction
 def claim_update(*, actor, claim: WarrantyClaim, **data: Any) -> WarrantyClaim:
     """Correct the technical story of a draft or rejected claim."""
     unknown = set(data) - set(EDITABLE_FIELDS)
@@ -190,7 +190,7 @@ def _move(*, actor, claim: WarrantyClaim, action: str, **changes: Any) -> Warran
     return _sync(claim, locked)
 
 
-@transaction.atomic
+@service_transaction
 def claim_submit(*, actor, claim: WarrantyClaim) -> WarrantyClaim:
     """Send the claim to the OEM; complaint, cause, correction and failure code needed."""
     locked = _locked(claim)
@@ -202,7 +202,7 @@ def claim_submit(*, actor, claim: WarrantyClaim) -> WarrantyClaim:
                  submissions=locked.submissions + 1)
 
 
-@transaction.atomic
+@service_transaction
 def claim_approve(*, actor, claim: WarrantyClaim, amount: Decimal | str | None = None
                   ) -> WarrantyClaim:
     """The OEM approved the claim for ``amount`` (default: the claimed amount)."""
@@ -215,7 +215,7 @@ def claim_approve(*, actor, claim: WarrantyClaim, amount: Decimal | str | None =
                  decided_at=clock.now(), rejection_reason="")
 
 
-@transaction.atomic
+@service_transaction
 def claim_reject(*, actor, claim: WarrantyClaim, reason: str) -> WarrantyClaim:
     """The OEM rejected the claim, with its reason."""
     reason = (reason or "").strip()
@@ -225,7 +225,7 @@ def claim_reject(*, actor, claim: WarrantyClaim, reason: str) -> WarrantyClaim:
                  decided_at=clock.now(), approved_amount=None)
 
 
-@transaction.atomic
+@service_transaction
 def claim_resubmit(*, actor, claim: WarrantyClaim) -> WarrantyClaim:
     """Send a corrected, rejected claim again."""
     locked = _locked(claim)
@@ -235,13 +235,13 @@ def claim_resubmit(*, actor, claim: WarrantyClaim) -> WarrantyClaim:
                  submissions=locked.submissions + 1, decided_at=None)
 
 
-@transaction.atomic
+@service_transaction
 def claim_mark_paid(*, actor, claim: WarrantyClaim) -> WarrantyClaim:
     """The OEM paid the approved amount (the receivable is settled)."""
     return _move(actor=actor, claim=claim, action="mark_paid", paid_at=clock.now())
 
 
-@transaction.atomic
+@service_transaction
 def failed_part_dispose(*, actor, tag: FailedPartTag, action: str,
                         reference: str = "") -> FailedPartTag:
     """Follow the OEM's instruction for a tagged failed part: ``return`` it or ``scrap``

@@ -24,7 +24,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from siwei.core import clock
@@ -32,6 +31,7 @@ from siwei.core.audit import audit_batch, audit_record
 from siwei.core.errors import DomainError
 from siwei.core.numbering import number_next
 from siwei.core.permissions import has_store_perm
+from siwei.core.transactions import service_transaction
 
 from ..models import (
     JOB_FLOW,
@@ -209,7 +209,7 @@ def technician_on_shift(*, store, technician, day: dt.date) -> TechnicianShift |
 # --- dispatch (SV-10) ------------------------------------------------------------------
 
 
-@transaction.atomic
+@service_transaction
 def job_assign(*, actor, job: Job, technician) -> Job:
     """The foreman gives a job to a technician of the store who is on shift today."""
     ro = _lock_ro(job.repair_order)
@@ -242,7 +242,7 @@ def _name(user) -> str:
 # --- clocking (SV-10) ------------------------------------------------------------------
 
 
-@transaction.atomic
+@service_transaction
 @audit_batch()
 def job_start(*, actor, job: Job) -> Job:
     """Clock on an assigned job; the first start moves the order to in progress."""
@@ -265,7 +265,7 @@ def job_start(*, actor, job: Job) -> Job:
     return job
 
 
-@transaction.atomic
+@service_transaction
 def job_pause(*, actor, job: Job) -> Job:
     """Clock off for a while (break, waiting for parts)."""
     ro = _lock_ro(job.repair_order)
@@ -280,7 +280,7 @@ def job_pause(*, actor, job: Job) -> Job:
     return job
 
 
-@transaction.atomic
+@service_transaction
 @audit_batch()
 def job_resume(*, actor, job: Job) -> Job:
     """Clock on again after a pause (not while working on another job)."""
@@ -299,7 +299,7 @@ def job_resume(*, actor, job: Job) -> Job:
     return job
 
 
-@transaction.atomic
+@service_transaction
 @audit_batch()
 def job_finish(*, actor, job: Job, self_check_passed: bool = True, findings: str = "") -> Job:
     """Finish a job with the technician's self-check (level 1). A failed self-check keeps
@@ -459,7 +459,7 @@ def _self_check(*, actor, ro: RepairOrder, job: Job | None, passed: bool, findin
     return inspection
 
 
-@transaction.atomic
+@service_transaction
 @audit_batch()
 def inspection_record(*, actor, repair_order: RepairOrder, level: int, passed: bool,
                       findings: str = "", checks: dict | None = None,
