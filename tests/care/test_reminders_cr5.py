@@ -244,3 +244,39 @@ def test_cr5_appointment_confirmations_day_and_hour_before_exist(crew, car, shif
     assert {(t.kind, t.due_at, t.assignee) for t in tasks} == {
         (K.APPOINTMENT_DAY_BEFORE, start - dt.timedelta(days=1), crew.advisor),
         (K.APPOINTMENT_HOUR_BEFORE, start - dt.timedelta(hours=1), crew.advisor)}
+
+
+def _birthday_customers(world, count: int) -> None:
+    for n in range(count):
+        customer_create(actor=world.manager, store=world.store, name=f"寿星{n}",
+                        mobile=f"1390000{n:04d}", birthday=d("1980-11-30"))
+
+
+@pytest.mark.parametrize("count", [2, 6])
+def test_cr5_a_rules_tasks_are_created_at_once(world, count, django_assert_max_num_queries):
+    """quality.md (Speed, the nightly run): a rule's tasks are looked up and inserted
+    together, so more reminders of a day cost no more queries."""
+    _birthday_customers(world, count)
+    with django_assert_max_num_queries(26):
+        counts = reminders_create(store=world.store, today=d("2026-11-30"))
+    assert counts[K.BIRTHDAY] == count
+    assert FollowUp.objects.filter(kind=K.BIRTHDAY, due_at=ten("2026-11-30")).count() == count
+    assert reminders_create(store=world.store, today=d("2026-11-30"))[K.BIRTHDAY] == 0
+
+
+def test_cr5_a_task_a_parallel_run_inserted_first_is_not_doubled(world, monkeypatch):
+    """Between the look-up and the insert another run scheduled one of the tasks: the
+    insert falls back to one by one, and only the others are new."""
+    from siwei.care.services import reminders
+
+    _birthday_customers(world, 3)
+    first = Customer.objects.get(name="寿星0")
+    FollowUp.objects.create(store=world.store, kind=K.BIRTHDAY, customer=first,
+                            source_type="crm.customer", source_id=first.pk,
+                            due_at=ten("2026-11-30"))
+    # The look-up ran before the other run's insert: it found nothing.
+    monkeypatch.setattr(reminders, "_scheduled_keys", lambda tasks: set())
+    monkeypatch.setattr(reminders, "_on_the_day", lambda run, kind, pairs: set())
+    counts = reminders_create(store=world.store, today=d("2026-11-30"))
+    assert counts[K.BIRTHDAY] == 2
+    assert FollowUp.objects.filter(kind=K.BIRTHDAY, due_at=ten("2026-11-30")).count() == 3

@@ -83,11 +83,14 @@ def message_queue(*, store, customer, channel: str, body: str, follow_up=None, c
     to = normalize_mobile(to or (customer.mobile if customer is not None else "") or "")
     reason = skip_reason_for(customer=customer, channel=channel, to=to,
                              is_marketing=is_marketing, recent_marketing=recent,
-                             cap=care_settings(store).marketing_cap)
+                             cap=care_settings(store).marketing_cap if is_marketing else 0)
     message = Message(store=store, customer=customer, channel=channel, to=to, body=body,
                       campaign=campaign, follow_up=follow_up, is_marketing=is_marketing,
                       status=MessageStatus.SKIPPED if reason else MessageStatus.QUEUED,
                       skip_reason=reason, created_at=clock.now())
+    if campaign is None:  # only a campaign's message is unique (per customer)
+        message.save()
+        return message
     try:
         with transaction.atomic():
             message.save()

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings as django_settings
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -62,11 +63,19 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 @dataclass
+class _Pending:
+    task: FollowUp
+    body: str
+    marketing: bool
+
+
+@dataclass
 class _Run:
     store: object
     today: dt.date
     settings: CareSettings
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    pending: dict[tuple, _Pending] = field(default_factory=dict)
 
     @property
     def days(self) -> list[dt.date]:
@@ -75,21 +84,59 @@ class _Run:
 
     def schedule(self, *, kind: str, customer, day: dt.date, source_type: str, source_id: int,
                  vehicle=None, assignee=None, role: str = "", channel: str | None = None,
-                 body: str = "", marketing: bool = False) -> FollowUp | None:
+                 body: str = "", marketing: bool = False) -> None:
+        """A task of the rule being run; ``flush`` creates those not scheduled yet."""
         if customer is None:
-            return None
+            return
         if channel is None:
             channel = _greeting_channel(customer) if body else FollowUpChannel.PHONE
-        task, created = followup_schedule(
-            store=self.store, kind=kind, customer=customer, due_at=due_at(day),
-            source_type=source_type, source_id=source_id, vehicle=vehicle,
-            assignee=assignee, assignee_role="" if assignee else role, channel=channel)
-        if created:
-            self.counts[kind] += 1
-            if channel == FollowUpChannel.SMS and body:
-                _queue_message(store=self.store, customer=customer, body=body, follow_up=task,
-                               is_marketing=marketing)
-        return task if created else None
+        task = FollowUp(store=self.store, kind=kind, customer=customer, vehicle=vehicle,
+                        due_at=due_at(day), source_type=source_type, source_id=source_id,
+                        assignee=assignee, assignee_role="" if assignee else role,
+                        channel=channel)
+        self.pending.setdefault(_key(task), _Pending(task, body, marketing))
+
+    def flush(self) -> None:
+        """Create the rule's tasks at once: one query finds those already scheduled (by
+        kind, source and due time, as ``followup_schedule``), one inserts the others.
+        Should a parallel run insert one of them first, they are scheduled one by one."""
+        pending, self.pending = list(self.pending.values()), {}
+        if not pending:
+            return
+        existing = _scheduled_keys([p.task for p in pending])
+        new = [p for p in pending if _key(p.task) not in existing]
+        try:
+            with transaction.atomic():
+                FollowUp.objects.bulk_create([p.task for p in new])
+        except IntegrityError:
+            new = [p for p in new if self._one_by_one(p.task)]
+        for item in new:
+            task = item.task
+            self.counts[task.kind] += 1
+            if task.channel == FollowUpChannel.SMS and item.body:
+                _queue_message(store=self.store, customer=task.customer, body=item.body,
+                               follow_up=task, is_marketing=item.marketing)
+
+    def _one_by_one(self, task: FollowUp) -> bool:
+        """Schedule ``task`` alone; replaces it with the saved row. Whether it is new."""
+        saved, created = followup_schedule(
+            store=task.store, kind=task.kind, customer=task.customer, due_at=task.due_at,
+            source_type=task.source_type, source_id=task.source_id, vehicle=task.vehicle,
+            assignee=task.assignee, assignee_role=task.assignee_role, channel=task.channel)
+        task.pk = saved.pk
+        return created
+
+
+def _key(task: FollowUp) -> tuple:
+    return (task.kind, task.source_type, task.source_id, task.due_at)
+
+
+def _scheduled_keys(tasks: list[FollowUp]) -> set[tuple]:
+    """The keys (kind, source, due time) of those tasks already scheduled: one query."""
+    return set(FollowUp.objects.filter(
+        kind__in={t.kind for t in tasks}, source_type__in={t.source_type for t in tasks},
+        source_id__in={t.source_id for t in tasks}, due_at__in={t.due_at for t in tasks},
+    ).values_list("kind", "source_type", "source_id", "due_at"))
 
 
 def _greeting_channel(customer) -> str:
@@ -352,4 +399,5 @@ def reminders_create(*, store, today: dt.date | None = None) -> dict[str, int]:
     with translation.override(django_settings.LANGUAGE_CODE):
         for rule in RULES:
             rule(run)
+            run.flush()
     return {str(kind): count for kind, count in run.counts.items()}
