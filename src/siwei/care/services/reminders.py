@@ -3,9 +3,9 @@ the channel is SMS and the customer consented, the messages) of the day.
 
 Each reminder is a follow-up task whose due time is 10:00 local on the day the rule
 fixes (the expiry minus the lead days, the birthday …), so running the job again creates
-nothing twice (``followup_schedule`` is idempotent by kind, source and due time). A
-reminder whose day passed while the scheduler was down is still created, up to
-``CATCH_UP_DAYS`` late; greetings (birthday, purchase anniversary) only on the day.
+nothing twice (a task is unique by kind, source and due time; a rule's tasks are looked up
+and inserted together). A reminder whose day passed while the scheduler was down is still
+created, up to ``CATCH_UP_DAYS`` late; greetings (birthday, purchase anniversary) only on the day.
 Appointment confirmations (1 day and 1 hour before) are created when the appointment is
 booked (``siwei.service.services.appointments``).
 """
@@ -118,7 +118,8 @@ class _Run:
                                follow_up=task, is_marketing=item.marketing)
 
     def _one_by_one(self, task: FollowUp) -> bool:
-        """Schedule ``task`` alone; replaces it with the saved row. Whether it is new."""
+        """Schedule ``task`` alone (``followup_schedule``) and give it the saved row's id;
+        whether it is new."""
         saved, created = followup_schedule(
             store=task.store, kind=task.kind, customer=task.customer, due_at=task.due_at,
             source_type=task.source_type, source_id=task.source_id, vehicle=task.vehicle,
